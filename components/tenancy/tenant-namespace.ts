@@ -1,0 +1,258 @@
+/**
+ * Namespace-and-cgroup isolation for one tenant: the Kubernetes form of the founding design's
+ * "Linux namespaces for isolation, cgroups for resource control".
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { CpuMemory } from "../core/types";
+import { standardLabels } from "../core/labels";
+import { parseBytes, parseMillicores } from "../core/resources";
+
+/** Pod Security Standards level enforced on a namespace. */
+export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+
+/** Hard limits of a tenant's ResourceQuota. */
+export interface TenantQuota {
+    /** Sum of CPU requests, e.g. `4`. */
+    requestsCpu: string;
+    /** Sum of memory requests, e.g. `8Gi`. */
+    requestsMemory: string;
+    /** Sum of CPU limits. */
+    limitsCpu: string;
+    /** Sum of memory limits. */
+    limitsMemory: string;
+    /** Sum of PVC storage requests, e.g. `100Gi`. */
+    storage: string;
+    /** Pods. */
+    pods: number;
+    /** Services. */
+    services: number;
+    /** PersistentVolumeClaims. */
+    persistentVolumeClaims: number;
+}
+
+/** LimitRange values: what a container gets when it declares nothing, and the most it may ask. */
+export interface TenantLimits {
+    /** Default requests for containers that declare none. */
+    defaultRequest: CpuMemory;
+    /** Default limits for containers that declare none. */
+    default: CpuMemory;
+    /** Per-container maximum limits. */
+    max: CpuMemory;
+}
+
+/** Group names bound to the built-in `admin`, `edit` and `view` ClusterRoles. */
+export interface TenantGroups {
+    /** Groups with full control of the namespace. @default [] */
+    admins?: string[];
+    /** Groups that deploy and change workloads. @default [] */
+    developers?: string[];
+    /** Groups with read-only access. @default [] */
+    viewers?: string[];
+}
+
+/** Arguments of `TenantNamespace`. */
+export interface TenantNamespaceArgs {
+    /** Kubernetes namespace name (DNS label). */
+    namespace: string;
+    /** Team that owns the namespace; becomes the `containercloud.io/team` label. */
+    team: string;
+    /** ResourceQuota hard limits. */
+    quota: TenantQuota;
+    /** LimitRange defaults and maxima. */
+    limits: TenantLimits;
+    /** Pod Security level enforced, audited and warned. @default "restricted" */
+    podSecurity?: PodSecurityLevel;
+    /** RBAC groups. @default {} */
+    groups?: TenantGroups;
+    /**
+     * Labels of the App Router's namespace; traffic from it is allowed in.
+     * @default { "containercloud.io/role": "router" }
+     */
+    routerNamespaceLabels?: Record<string, string>;
+    /**
+     * A `kubernetes.io/dockerconfigjson` payload (already JSON) copied into the namespace as the
+     * `registry-pull` Secret and attached to the default ServiceAccount.
+     * @default undefined (no pull secret)
+     */
+    registryPullConfig?: pulumi.Input<string>;
+    /** Extra labels for the namespace. @default {} */
+    labels?: Record<string, string>;
+}
+
+const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Validates quota and limit values; returns the first problem as a sentence naming the field, or undefined. */
+export function validateTenantArgs(args: TenantNamespaceArgs): string | undefined {
+    if (!NAME_RE.test(args.namespace) || args.namespace.length > 63) {
+        return `namespace "${args.namespace}" is not a DNS label: use lower-case letters, digits and '-' (max 63)`;
+    }
+    if (args.namespace === "default" || args.namespace.startsWith("kube-")) {
+        return `namespace "${args.namespace}" is reserved by Kubernetes: choose a tenant-specific name`;
+    }
+    const l = args.limits;
+    const ordered: [string, string, string, string, (q: string) => number][] = [
+        ["limits.defaultRequest.cpu", l.defaultRequest.cpu, "limits.default.cpu", l.default.cpu, parseMillicores],
+        ["limits.default.cpu", l.default.cpu, "limits.max.cpu", l.max.cpu, parseMillicores],
+        ["limits.defaultRequest.memory", l.defaultRequest.memory, "limits.default.memory", l.default.memory, parseBytes],
+        ["limits.default.memory", l.default.memory, "limits.max.memory", l.max.memory, parseBytes],
+    ];
+    for (const [low, value, high, highValue, parse] of ordered) {
+        if (parse(value) > parse(highValue)) {
+            return `${low} (${value}) is above ${high} (${highValue})`;
+        }
+    }
+    if (parseMillicores(args.quota.requestsCpu) > parseMillicores(args.quota.limitsCpu)) {
+        return `quota.requestsCpu (${args.quota.requestsCpu}) is above quota.limitsCpu (${args.quota.limitsCpu})`;
+    }
+    if (parseBytes(args.quota.requestsMemory) > parseBytes(args.quota.limitsMemory)) {
+        return `quota.requestsMemory (${args.quota.requestsMemory}) is above quota.limitsMemory (${args.quota.limitsMemory})`;
+    }
+    return undefined;
+}
+
+/** The ResourceQuota `hard` map, keys in a stable order. */
+export function renderQuotaHard(q: TenantQuota): Record<string, string> {
+    return {
+        "limits.cpu": q.limitsCpu,
+        "limits.memory": q.limitsMemory,
+        persistentvolumeclaims: `${q.persistentVolumeClaims}`,
+        pods: `${q.pods}`,
+        "requests.cpu": q.requestsCpu,
+        "requests.memory": q.requestsMemory,
+        "requests.storage": q.storage,
+        services: `${q.services}`,
+    };
+}
+
+/** Pod Security admission labels for a level (enforce, audit and warn at the same level). */
+export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+    return {
+        "pod-security.kubernetes.io/enforce": level,
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/audit": level,
+        "pod-security.kubernetes.io/warn": level,
+    };
+}
+
+/**
+ * A tenant namespace: Pod Security labels, ResourceQuota, LimitRange, a default-deny
+ * NetworkPolicy with allows for DNS, same-namespace traffic and the App Router, RBAC bindings,
+ * and the registry pull secret.
+ */
+export class TenantNamespace extends pulumi.ComponentResource {
+    /** The namespace's name. */
+    public readonly namespaceName: pulumi.Output<string>;
+    /** The namespace object. */
+    public readonly namespace: k8s.core.v1.Namespace;
+    /** The ResourceQuota. */
+    public readonly quota: k8s.core.v1.ResourceQuota;
+    /** The LimitRange. */
+    public readonly limitRange: k8s.core.v1.LimitRange;
+    /** The default-deny NetworkPolicy. */
+    public readonly defaultDeny: k8s.networking.v1.NetworkPolicy;
+    /** Resolved Pod Security level. */
+    public readonly podSecurity: PodSecurityLevel;
+
+    constructor(name: string, args: TenantNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("containercloud:tenancy:TenantNamespace", name, {}, opts);
+        const problem = validateTenantArgs(args);
+        if (problem) {
+            throw new pulumi.ResourceError(`tenant ${name}: ${problem}`, this);
+        }
+        this.podSecurity = args.podSecurity ?? "restricted";
+        const groups = args.groups ?? {};
+        const routerLabels = args.routerNamespaceLabels ?? { "containercloud.io/role": "router" };
+        const labels = {
+            ...standardLabels(args.namespace, "tenant"),
+            "containercloud.io/team": args.team,
+            "containercloud.io/tenant": "true",
+            ...podSecurityLabels(this.podSecurity),
+            ...(args.labels ?? {}),
+        };
+
+        this.namespace = new k8s.core.v1.Namespace(name, { metadata: { name: args.namespace, labels } }, { parent: this });
+        const ns = this.namespace.metadata.name;
+        const meta = (suffix: string) => ({ name: suffix, namespace: ns, labels: standardLabels(args.namespace, "tenant") });
+
+        this.quota = new k8s.core.v1.ResourceQuota(`${name}-quota`, {
+            metadata: meta("tenant-quota"),
+            spec: { hard: renderQuotaHard(args.quota) },
+        }, { parent: this });
+
+        this.limitRange = new k8s.core.v1.LimitRange(`${name}-limits`, {
+            metadata: meta("tenant-limits"),
+            spec: {
+                limits: [{
+                    type: "Container",
+                    defaultRequest: { ...args.limits.defaultRequest },
+                    default: { ...args.limits.default },
+                    max: { ...args.limits.max },
+                }],
+            },
+        }, { parent: this });
+
+        this.defaultDeny = new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, {
+            metadata: meta("default-deny"),
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        }, { parent: this });
+
+        new k8s.networking.v1.NetworkPolicy(`${name}-allow-dns`, {
+            metadata: meta("allow-dns"),
+            spec: {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [{
+                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+                    ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+                }],
+            },
+        }, { parent: this });
+
+        new k8s.networking.v1.NetworkPolicy(`${name}-allow-same-namespace`, {
+            metadata: meta("allow-same-namespace"),
+            spec: {
+                podSelector: {},
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [{ from: [{ podSelector: {} }] }],
+                egress: [{ to: [{ podSelector: {} }] }],
+            },
+        }, { parent: this });
+
+        new k8s.networking.v1.NetworkPolicy(`${name}-allow-router`, {
+            metadata: meta("allow-router"),
+            spec: {
+                podSelector: {},
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [{ namespaceSelector: { matchLabels: routerLabels } }] }],
+            },
+        }, { parent: this });
+
+        const bindings: [string, string, string[] | undefined][] = [
+            ["admin", "admin", groups.admins],
+            ["developer", "edit", groups.developers],
+            ["viewer", "view", groups.viewers],
+        ];
+        for (const [role, clusterRole, members] of bindings) {
+            if (!members || members.length === 0) {
+                continue;
+            }
+            new k8s.rbac.v1.RoleBinding(`${name}-${role}`, {
+                metadata: meta(`tenant-${role}`),
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole },
+                subjects: members.map((g) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: g })),
+            }, { parent: this });
+        }
+
+        if (args.registryPullConfig !== undefined) {
+            new k8s.core.v1.Secret(`${name}-registry-pull`, {
+                metadata: meta("registry-pull"),
+                type: "kubernetes.io/dockerconfigjson",
+                stringData: { ".dockerconfigjson": pulumi.secret(args.registryPullConfig) },
+            }, { parent: this });
+        }
+
+        this.namespaceName = ns;
+        this.registerOutputs({ namespaceName: this.namespaceName });
+    }
+}

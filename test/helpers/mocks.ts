@@ -1,0 +1,142 @@
+/**
+ * Pulumi mocks that record every registration, for unit tests.
+ *
+ * Call `recordRegistrations()` before importing the module under test (dynamic `import()`), build
+ * the resources, then `await rec.settle()` and assert on `rec.all` / `rec.ofType(...)` / `rec.one(...)`.
+ * `call` throws for every function: a component that invokes a provider function must be mocked
+ * explicitly, so nothing is looked up silently.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource the program registered. */
+export interface Registration {
+    /** Pulumi type token, e.g. `kubernetes:apps/v1:StatefulSet`. */
+    type: string;
+    /** Pulumi resource name (not the Kubernetes name). */
+    name: string;
+    /** Resolved inputs as the provider would receive them. */
+    inputs: Record<string, any>;
+    /** True for custom (provider) resources, false for components. */
+    custom: boolean;
+    /** URN of the parent resource, or "" for the stack. */
+    parentUrn: string;
+    /** Name of the parent resource, or "" for the stack. */
+    parentName: string;
+    /** Type of the parent resource, or "" for the stack. */
+    parentType: string;
+    /** URN the mock monitor assigned. */
+    urn: string;
+}
+
+/** The registrations recorded by `recordRegistrations`. */
+export class Recorder {
+    readonly all: Registration[] = [];
+
+    /** Every registration of a type token. */
+    ofType(type: string): Registration[] {
+        return this.all.filter((r) => r.type === type);
+    }
+
+    /** Every registration whose Pulumi name matches. */
+    named(name: string): Registration[] {
+        return this.all.filter((r) => r.name === name);
+    }
+
+    /** Exactly one registration of a type and name; throws with the known names otherwise. */
+    one(type: string, name: string): Registration {
+        const found = this.all.filter((r) => r.type === type && r.name === name);
+        if (found.length !== 1) {
+            const known = this.ofType(type).map((r) => r.name);
+            throw new Error(`expected one ${type} named ${name}, found ${found.length} (known: ${known.join(", ") || "none"})`);
+        }
+        return found[0];
+    }
+
+    /** Children whose parent is the named resource. */
+    childrenOf(parentName: string): Registration[] {
+        return this.all.filter((r) => r.parentName === parentName);
+    }
+
+    /** Waits until every registration the program started has been recorded. */
+    async settle(): Promise<void> {
+        // Registrations are asynchronous; wait for the queue of outstanding RPCs to drain.
+        let last = -1;
+        for (let i = 0; i < 200 && last !== this.all.length; i++) {
+            last = this.all.length;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+    }
+}
+
+/** Options for `recordRegistrations`. */
+export interface RecordOptions {
+    /** Stack name the mocks report. @default "test" */
+    stack?: string;
+    /** Whether the program runs as a preview (outputs unknown where the provider computes them). @default false */
+    preview?: boolean;
+}
+
+function lastSegment(urn: string): { name: string; type: string } {
+    if (!urn) {
+        return { name: "", type: "" };
+    }
+    const parts = urn.split("::");
+    const types = parts[2] ?? "";
+    return { name: parts[3] ?? "", type: types.split("$").pop() ?? "" };
+}
+
+/**
+ * Installs Pulumi mocks that record every registration (with its parent) and returns the recorder.
+ * Resource state echoes the inputs; `id` is the Kubernetes name where there is one.
+ */
+export function recordRegistrations(opts: RecordOptions = {}): Recorder {
+    const rec = new Recorder();
+    const pending = new Map<string, string>();
+    pulumi.runtime.setMocks(
+        {
+            newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
+                const parentUrn = pending.get(`${args.type}::${args.name}`) ?? "";
+                const parent = lastSegment(parentUrn);
+                rec.all.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs: args.inputs,
+                    custom: args.custom ?? true,
+                    parentUrn,
+                    parentName: parent.name,
+                    parentType: parent.type,
+                    urn: "",
+                });
+                const k8sName = args.inputs?.metadata?.name;
+                return { id: typeof k8sName === "string" ? k8sName : `${args.name}-id`, state: { ...args.inputs } };
+            },
+            call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+                throw new Error(`unexpected provider function call in a unit test: ${args.token}`);
+            },
+        },
+        "containercloud",
+        opts.stack ?? "test",
+        opts.preview ?? false,
+    );
+    // The mock monitor does not pass the parent to newResource; capture it from the request.
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => {
+        pending.set(`${req.getType()}::${req.getName()}`, req.getParent());
+        register(req, (err: any, res: any) => {
+            if (res) {
+                const r = rec.all.find((x) => x.type === req.getType() && x.name === req.getName() && x.urn === "");
+                if (r) {
+                    r.urn = res.getUrn();
+                }
+            }
+            callback(err, res);
+        });
+    };
+    return rec;
+}
+
+/** Resolves an Output (or plain value) to its value, for assertions. */
+export function valueOf<T>(o: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(o).apply((v) => resolve(v as T)));
+}

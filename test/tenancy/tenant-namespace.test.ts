@@ -1,0 +1,82 @@
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { recordRegistrations, Recorder } from "../helpers/mocks";
+
+const rec: Recorder = recordRegistrations();
+let mod: typeof import("../../components/tenancy/tenant-namespace");
+
+const baseArgs = () => ({
+    namespace: "team-a",
+    team: "a",
+    quota: {
+        requestsCpu: "2", requestsMemory: "4Gi", limitsCpu: "4", limitsMemory: "8Gi",
+        storage: "50Gi", pods: 50, services: 10, persistentVolumeClaims: 5,
+    },
+    limits: {
+        defaultRequest: { cpu: "100m", memory: "128Mi" },
+        default: { cpu: "500m", memory: "512Mi" },
+        max: { cpu: "2", memory: "4Gi" },
+    },
+});
+
+describe("TenantNamespace", () => {
+    before(async () => {
+        mod = await import("../../components/tenancy/tenant-namespace");
+        new mod.TenantNamespace("team-a", { ...baseArgs(), groups: { developers: ["team-a-devs"] }, registryPullConfig: "{}" });
+        await rec.settle();
+    });
+
+    it("labels the namespace restricted for Pod Security by default", () => {
+        const ns = rec.one("kubernetes:core/v1:Namespace", "team-a");
+        assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+        assert.equal(ns.inputs.metadata.labels["containercloud.io/team"], "a");
+        assert.equal(ns.parentType, "containercloud:tenancy:TenantNamespace");
+    });
+
+    it("sets a quota on CPU, memory, storage, pods, services and PVCs", () => {
+        const q = rec.one("kubernetes:core/v1:ResourceQuota", "team-a-quota");
+        assert.deepEqual(Object.keys(q.inputs.spec.hard).sort(), [
+            "limits.cpu", "limits.memory", "persistentvolumeclaims", "pods",
+            "requests.cpu", "requests.memory", "requests.storage", "services",
+        ]);
+        assert.equal(q.inputs.spec.hard["requests.memory"], "4Gi");
+    });
+
+    it("gives every container default requests and limits through a LimitRange", () => {
+        const lr = rec.one("kubernetes:core/v1:LimitRange", "team-a-limits");
+        const c = lr.inputs.spec.limits[0];
+        assert.equal(c.type, "Container");
+        assert.deepEqual(c.defaultRequest, { cpu: "100m", memory: "128Mi" });
+        assert.deepEqual(c.max, { cpu: "2", memory: "4Gi" });
+    });
+
+    it("denies all ingress and egress by default and allows DNS and the router", () => {
+        const deny = rec.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "team-a-default-deny");
+        assert.deepEqual(deny.inputs.spec.podSelector, {});
+        assert.deepEqual(deny.inputs.spec.policyTypes, ["Ingress", "Egress"]);
+        const dns = rec.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "team-a-allow-dns");
+        assert.equal(dns.inputs.spec.egress[0].ports[0].port, 53);
+        const router = rec.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "team-a-allow-router");
+        assert.deepEqual(router.inputs.spec.ingress[0].from[0].namespaceSelector.matchLabels, { "containercloud.io/role": "router" });
+    });
+
+    it("binds only the groups it is given", () => {
+        const rbs = rec.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((r) => r.name);
+        assert.deepEqual(rbs, ["team-a-developer"]);
+    });
+
+    it("stores the registry pull config as a dockerconfigjson Secret", () => {
+        const s = rec.one("kubernetes:core/v1:Secret", "team-a-registry-pull");
+        assert.equal(s.inputs.type, "kubernetes.io/dockerconfigjson");
+    });
+
+    it("rejects a default request above the default limit, naming the field", () => {
+        const args = baseArgs();
+        args.limits.defaultRequest.memory = "1Gi";
+        assert.throws(() => new mod.TenantNamespace("bad", args), /limits\.defaultRequest\.memory \(1Gi\) is above limits\.default\.memory \(512Mi\)/);
+    });
+
+    it("rejects the default namespace", () => {
+        assert.throws(() => new mod.TenantNamespace("bad2", { ...baseArgs(), namespace: "default" }), /reserved by Kubernetes/);
+    });
+});
