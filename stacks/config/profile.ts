@@ -1,0 +1,46 @@
+/** Helpers for per-environment config sections: a zod schema plus one data row per environment. */
+import { z } from "zod";
+import { Environment } from "../../components/core/types";
+
+/** Per-environment defaults of a section: plain data, merged under what the stack file sets. */
+export type Profiles<T> = Record<Environment, T>;
+
+/** A deep-partial view of a section's input, which is what a stack file may set. */
+export type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** A config section: its schema and the defaults each environment starts from. */
+export interface Section<S extends z.ZodTypeAny> {
+    schema: S;
+    profiles: Profiles<DeepPartial<z.input<S>>>;
+}
+
+/** Kubernetes CPU quantity, e.g. `250m` or `2`. */
+export const cpuQuantity = z.string().regex(/^\d+(\.\d+)?m?$/, "a CPU quantity such as 250m or 2");
+/** Kubernetes memory/storage quantity, e.g. `512Mi` or `10Gi`. */
+export const byteQuantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/, "a quantity such as 512Mi or 10Gi");
+/** `{ cpu, memory }`. */
+export const cpuMemory = z.object({ cpu: cpuQuantity, memory: byteQuantity }).strict();
+/** Container requests and limits. */
+export const resourceRequirements = z.object({ requests: cpuMemory, limits: cpuMemory }).strict();
+/** A DNS-1123 label. */
+export const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a DNS label: lower-case letters, digits and '-'");
+/** A value that may be a Pulumi secret (`secure:` in the stack file). */
+export const secretString = z.union([z.string(), z.object({ secure: z.string() }).strict()]);
+/** An odd member count for quorum-based systems. */
+export const oddCount = (what: string) =>
+    z.number().int().positive().refine((n) => n % 2 === 1, { message: `${what} must be odd (1, 3 or 5) so a majority survives a failure` });
+
+/** Deep-merges `over` onto `base`; arrays and scalars from `over` replace those of `base`. */
+export function deepMerge<T>(base: T, over: unknown): T {
+    if (over === undefined) {
+        return base;
+    }
+    if (base === null || typeof base !== "object" || Array.isArray(base) || over === null || typeof over !== "object" || Array.isArray(over)) {
+        return over as T;
+    }
+    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
+        out[k] = deepMerge(out[k], v);
+    }
+    return out as T;
+}

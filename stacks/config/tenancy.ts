@@ -1,0 +1,66 @@
+/** Stack config section `tenancy`: the teams and their namespaces, quotas and limits. */
+import { z } from "zod";
+import { Section, byteQuantity, cpuMemory, cpuQuantity, dnsLabel } from "./profile";
+
+const quotaSchema = z.object({
+    requestsCpu: cpuQuantity,
+    requestsMemory: byteQuantity,
+    limitsCpu: cpuQuantity,
+    limitsMemory: byteQuantity,
+    storage: byteQuantity,
+    pods: z.number().int().positive(),
+    services: z.number().int().positive(),
+    persistentVolumeClaims: z.number().int().nonnegative(),
+}).strict();
+
+const teamSchema = z.object({
+    /** Namespaces of the team; the first is where its apps go unless an app names another. */
+    namespaces: z.array(dnsLabel).min(1),
+    /** Quota per namespace. @default tenancy.defaultQuota */
+    quota: quotaSchema.optional(),
+    /** RBAC groups. */
+    groups: z.object({
+        admins: z.array(z.string()).default([]),
+        developers: z.array(z.string()).default([]),
+        viewers: z.array(z.string()).default([]),
+    }).strict().default({ admins: [], developers: [], viewers: [] }),
+    /** Pod Security level. @default "restricted" */
+    podSecurity: z.enum(["privileged", "baseline", "restricted"]).default("restricted"),
+}).strict();
+
+/** Schema of `containercloud:tenancy`. */
+export const tenancySchema = z.object({
+    /** Quota every tenant namespace gets unless its team sets one. */
+    defaultQuota: quotaSchema,
+    /** LimitRange every tenant namespace gets. */
+    limits: z.object({ defaultRequest: cpuMemory, default: cpuMemory, max: cpuMemory }).strict(),
+    /** Teams by name. */
+    teams: z.record(dnsLabel, teamSchema),
+}).strict();
+
+/** Per-environment defaults of `containercloud:tenancy`. */
+export const tenancySection: Section<typeof tenancySchema> = {
+    schema: tenancySchema,
+    profiles: {
+        local: {
+            defaultQuota: { requestsCpu: "4", requestsMemory: "8Gi", limitsCpu: "8", limitsMemory: "16Gi", storage: "50Gi", pods: 50, services: 20, persistentVolumeClaims: 10 },
+            limits: { defaultRequest: { cpu: "50m", memory: "64Mi" }, default: { cpu: "500m", memory: "512Mi" }, max: { cpu: "2", memory: "4Gi" } },
+            teams: {},
+        },
+        dev: {
+            defaultQuota: { requestsCpu: "4", requestsMemory: "8Gi", limitsCpu: "8", limitsMemory: "16Gi", storage: "50Gi", pods: 50, services: 20, persistentVolumeClaims: 10 },
+            limits: { defaultRequest: { cpu: "50m", memory: "64Mi" }, default: { cpu: "500m", memory: "512Mi" }, max: { cpu: "2", memory: "4Gi" } },
+            teams: {},
+        },
+        staging: {
+            defaultQuota: { requestsCpu: "8", requestsMemory: "16Gi", limitsCpu: "16", limitsMemory: "32Gi", storage: "200Gi", pods: 100, services: 40, persistentVolumeClaims: 20 },
+            limits: { defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "1", memory: "1Gi" }, max: { cpu: "4", memory: "8Gi" } },
+            teams: {},
+        },
+        prod: {
+            defaultQuota: { requestsCpu: "16", requestsMemory: "32Gi", limitsCpu: "32", limitsMemory: "64Gi", storage: "500Gi", pods: 200, services: 50, persistentVolumeClaims: 50 },
+            limits: { defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "1", memory: "1Gi" }, max: { cpu: "8", memory: "16Gi" } },
+            teams: {},
+        },
+    },
+};
