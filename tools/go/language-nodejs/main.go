@@ -52,8 +52,7 @@ func main() {
 	// The engine passes flags (e.g. -tracing) before the positional engine address.
 	flag.String("tracing", "", "tracing endpoint (accepted for compatibility)")
 	flag.String("root", "", "project root (accepted for compatibility)")
-	flag.Bool("logtostderr", false, "accepted for compatibility")
-	flag.Int("v", 0, "accepted for compatibility")
+	// -logtostderr and -v are registered by glog, which the sdk imports.
 	flag.Parse()
 
 	h := &host{}

@@ -1,0 +1,150 @@
+/**
+ * Pure building blocks every App Engine workload shares: the restricted security context,
+ * placement (HA anti-affinity, topology spread, node roles), the writable /tmp, and the
+ * per-environment footprint record the resource audit sums.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import { Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
+
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type SecurityContext = k8s.types.input.core.v1.SecurityContext;
+type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
+
+/** Label key of node roles (`storage`, `edge`, `worker`) and of the matching taint. */
+export const NODE_ROLE_LABEL = "containercloud.io/role";
+
+/**
+ * Annotation the policy pack reads to exempt one workload from named rules, with a reason
+ * each (rules: no-host-network, no-privileged, no-host-path, allowed-capabilities,
+ * run-as-non-root, read-only-root-fs).
+ */
+export const POLICY_EXEMPTIONS_ANNOTATION = "containercloud.io/policy-exemptions";
+
+/** A rule the policy pack may be told to skip for one workload. */
+export interface PolicyExemption {
+    /** Rule name. */
+    rule: "no-host-network" | "no-privileged" | "no-host-path" | "allowed-capabilities" | "run-as-non-root" | "read-only-root-fs";
+    /** Why this workload needs it. */
+    reason: string;
+}
+
+/** The exemption annotation's value (JSON, rules in the order given). */
+export function policyExemptions(exemptions: PolicyExemption[]): Record<string, string> {
+    return { [POLICY_EXEMPTIONS_ANNOTATION]: JSON.stringify(exemptions.map((e) => ({ rule: e.rule, reason: e.reason }))) };
+}
+
+/** Container security context of the Pod Security `restricted` profile with a read-only root. */
+export function restrictedContainerSecurityContext(): SecurityContext {
+    return {
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+/** Pod security context: non-root, RuntimeDefault seccomp, and `fsGroup` so volumes are writable. */
+export function restrictedPodSecurityContext(uid = 10001, fsGroup?: number): PodSecurityContext {
+    return {
+        runAsNonRoot: true,
+        runAsUser: uid,
+        runAsGroup: uid,
+        fsGroup: fsGroup ?? uid,
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+/** The emptyDir volume every read-only-root container gets at /tmp. */
+export const TMP_VOLUME = { name: "tmp", emptyDir: { sizeLimit: "256Mi" } };
+/** Mount of `TMP_VOLUME`. */
+export const TMP_MOUNT = { name: "tmp", mountPath: "/tmp" };
+
+/** Replicas of a platform workload: `ha` in staging/prod, 1 elsewhere. */
+export function platformReplicas(env: Environment, ha = 2): number {
+    return isHighlyAvailable(env) ? ha : 1;
+}
+
+/**
+ * Pod placement for a platform workload: required anti-affinity on the host in HA
+ * environments (replicas never share a node), nothing elsewhere.
+ */
+export function haAffinity(env: Environment, selector: Record<string, string>): k8s.types.input.core.v1.Affinity | undefined {
+    if (!isHighlyAvailable(env)) {
+        return undefined;
+    }
+    return {
+        podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" }],
+        },
+    };
+}
+
+/**
+ * Topology spread for app pods in prod: spread over zones and hosts, but schedule anyway when
+ * the cluster has a single zone (so a small prod cluster still runs).
+ */
+export function topologySpread(env: Environment, selector: Record<string, string>): PodSpec["topologySpreadConstraints"] {
+    if (env !== "prod") {
+        return undefined;
+    }
+    return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: selector },
+    }));
+}
+
+/** How strictly a workload sticks to its node role. */
+export type RolePlacement = "required" | "preferred" | "none";
+
+/**
+ * Node affinity and toleration for a node role. `required` pins the pods to nodes labelled
+ * with the role; `preferred` only prefers them (for clusters that label no nodes, e.g. a
+ * local one); both tolerate the role's NoSchedule taint.
+ */
+export function rolePlacement(role: string, placement: RolePlacement): Pick<PodSpec, "affinity" | "tolerations"> {
+    if (placement === "none") {
+        return {};
+    }
+    const term = { matchExpressions: [{ key: NODE_ROLE_LABEL, operator: "In", values: [role] }] };
+    return {
+        affinity: {
+            nodeAffinity: placement === "required"
+                ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } }
+                : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: term }] },
+        },
+        tolerations: [{ key: NODE_ROLE_LABEL, operator: "Equal", value: role, effect: "NoSchedule" }],
+    };
+}
+
+/** Merges two affinities (node affinity from one, pod anti-affinity from the other). */
+export function mergeAffinity(
+    a: k8s.types.input.core.v1.Affinity | undefined,
+    b: k8s.types.input.core.v1.Affinity | undefined,
+): k8s.types.input.core.v1.Affinity | undefined {
+    if (!a) {
+        return b;
+    }
+    if (!b) {
+        return a;
+    }
+    return { ...a, ...b };
+}
+
+/** What one workload reserves: the resource audit sums these. */
+export interface WorkloadFootprint {
+    /** Module that deploys it, e.g. `app-router`. */
+    module: string;
+    /** Workload name. */
+    name: string;
+    /** Pods (for a DaemonSet: per node, and `perNode` is true). */
+    replicas: number;
+    /** True for DaemonSets: multiply by the node count. */
+    perNode?: boolean;
+    /** Requests and limits of every container of one pod, init containers included. */
+    containers: ResourceRequirements[];
+    /** Persistent storage per pod, e.g. `10Gi`. */
+    storage?: string;
+}

@@ -1,0 +1,150 @@
+/**
+ * The real toolchain: which Go tools the project builds, at which versions, and how.
+ *
+ * Each tool has a wrapper module under tools/go/<tool> that requires the tool's module at the
+ * pinned version and repeats the replace directives of the tool's own go.mod (they are why
+ * `go install tool@version` refuses). Binaries are cached outside the repo, keyed by tool, version
+ * and a hash of the wrapper, so a changed wrapper rebuilds and a fresh clone reuses the cache.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { execFileSync } from "child_process";
+import { CACHE, ROOT } from "./paths";
+import { elapsed, runLogged, say } from "./log";
+
+/** A Go tool built from a wrapper module. */
+export interface GoTool {
+    /** Cache key and log name. */
+    id: string;
+    /** Version the tool reports (and the plugin version Pulumi sees). */
+    version: string;
+    /** File name of the binary. */
+    binary: string;
+    /** Wrapper module folder, relative to the project root. */
+    wrapper: string;
+    /** Package to build, relative to the wrapper module (`.`) or a full import path. */
+    pkg: string;
+    /** Linker flags. */
+    ldflags: string[];
+    /** Build tags. @default none */
+    tags?: string;
+    /** Work to do in the wrapper folder before building (e.g. generate embedded files). */
+    prepare?: (wrapperDir: string) => void;
+}
+
+interface Toolchain {
+    pulumi: string;
+    kubernetesProvider: { version: string; module: string; moduleVersion: string };
+}
+
+/** The versions package.json pins under `pulumiToolchain`. */
+export function toolchainVersions(): Toolchain {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    return pkg.pulumiToolchain as Toolchain;
+}
+
+function goModDir(wrapperDir: string, mod: string, version: string): string {
+    const out = execFileSync("go", ["mod", "download", "-json", `${mod}@${version}`], { cwd: wrapperDir, encoding: "utf8" });
+    const info = JSON.parse(out) as { Dir?: string; Error?: string };
+    if (!info.Dir) {
+        throw new Error(`go could not download ${mod}@${version}: ${info.Error ?? "no Dir reported"}`);
+    }
+    return info.Dir;
+}
+
+/** Writes the provider's embedded schema with its version set, as upstream's `go generate` does. */
+export function writeKubernetesEmbeds(moduleDir: string, wrapperDir: string, version: string): void {
+    const src = path.join(moduleDir, "cmd", "pulumi-resource-kubernetes");
+    const schema = JSON.parse(fs.readFileSync(path.join(src, "schema.json"), "utf8"));
+    schema.version = version;
+    fs.writeFileSync(path.join(wrapperDir, "schema-embed.json"), JSON.stringify(schema));
+    const mapping = JSON.parse(fs.readFileSync(path.join(src, "terraform-mapping.json"), "utf8"));
+    fs.writeFileSync(path.join(wrapperDir, "terraform-mapping-embed.json"), JSON.stringify(mapping));
+}
+
+/** The tools `npm run setup` makes sure of, in build order. */
+export function pulumiTools(): GoTool[] {
+    const v = toolchainVersions();
+    const k8s = v.kubernetesProvider;
+    return [
+        {
+            id: "pulumi",
+            version: v.pulumi,
+            binary: "pulumi",
+            wrapper: "tools/go/pulumi",
+            pkg: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
+            tags: "osusergo,grpcnotrace",
+            ldflags: ["-s", "-w", `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${v.pulumi}`],
+        },
+        {
+            id: "language-nodejs",
+            version: v.pulumi,
+            binary: "pulumi-language-nodejs",
+            wrapper: "tools/go/language-nodejs",
+            pkg: ".",
+            ldflags: ["-s", "-w", `-X main.version=${v.pulumi.replace(/^v/, "")}`],
+        },
+        {
+            id: "kubernetes-provider",
+            version: k8s.version,
+            binary: "pulumi-resource-kubernetes",
+            wrapper: "tools/go/kubernetes-provider",
+            pkg: ".",
+            ldflags: ["-s", "-w", `-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${k8s.version}`],
+            prepare: (dir) => writeKubernetesEmbeds(goModDir(dir, k8s.module, k8s.moduleVersion), dir, k8s.version),
+        },
+    ];
+}
+
+/** Short hash of a wrapper module's inputs, so a changed wrapper gets a new cache entry. */
+export function wrapperHash(wrapperDir: string): string {
+    const h = crypto.createHash("sha256");
+    for (const f of fs.readdirSync(wrapperDir).sort()) {
+        if (f.endsWith(".go") || f === "go.mod" || f === "go.sum") {
+            h.update(f);
+            h.update(fs.readFileSync(path.join(wrapperDir, f)));
+        }
+    }
+    return h.digest("hex").slice(0, 12);
+}
+
+/** Where a tool's binary is cached. */
+export function cachedBinary(tool: GoTool): string {
+    const dir = path.join(ROOT, tool.wrapper);
+    return path.join(CACHE, "tools", tool.id, `${tool.version}-${wrapperHash(dir)}`, tool.binary);
+}
+
+/** Builds a tool into the cache unless it is there; returns the binary's path. */
+export async function ensureGoTool(tool: GoTool, tag = "setup"): Promise<string> {
+    const bin = cachedBinary(tool);
+    if (fs.existsSync(bin)) {
+        say(tag, `${tool.id} ${tool.version}: cached (${bin})`);
+        return bin;
+    }
+    const wrapperDir = path.join(ROOT, tool.wrapper);
+    const start = Date.now();
+    say(tag, `${tool.id} ${tool.version}: building from Go modules — a cold build takes minutes`);
+    if (tool.prepare) {
+        say(tag, `${tool.id}: preparing generated files`);
+        tool.prepare(wrapperDir);
+    }
+    fs.mkdirSync(path.dirname(bin), { recursive: true });
+    const tmp = `${bin}.tmp-${process.pid}`;
+    const args = ["build", "-trimpath", "-o", tmp, "-ldflags", tool.ldflags.join(" ")];
+    if (tool.tags) {
+        args.push("-tags", tool.tags);
+    }
+    args.push(tool.pkg);
+    await runLogged("go", args, {
+        cwd: wrapperDir,
+        env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod -buildvcs=false" },
+        logFile: "setup.log",
+        tag,
+        label: `go build ${tool.id}`,
+    });
+    // Rename last so an interrupted build never leaves a half-written binary in the cache.
+    fs.renameSync(tmp, bin);
+    say(tag, `${tool.id} ${tool.version}: built in ${elapsed(Date.now() - start)}`);
+    return bin;
+}
