@@ -34,3 +34,35 @@ export const CEPH_IMAGE = "quay.io/ceph/ceph:v19.2.2";
 export const REGISTRY_IMAGE = "docker.io/library/registry:3.0.0";
 /** kubectl, used by the registry GC CronJob to switch the registry into read-only mode and back. */
 export const KUBECTL_IMAGE = "docker.io/bitnami/kubectl:1.33.1";
+
+// --- App Engine (components/app-engine) ---
+/** App Router: HAProxy Ingress (jcmoraisjr), core Ingress API, blue/green weights by pod label. */
+export const HAPROXY_INGRESS_IMAGE = "quay.io/jcmoraisjr/haproxy-ingress:v0.16.1";
+/** Platform Control: resource metrics for HPA and `kubectl top`. */
+export const METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-server:v0.7.2";
+/** Manage System: Headlamp Kubernetes UI. */
+export const HEADLAMP_IMAGE = "ghcr.io/headlamp-k8s/headlamp:v0.25.0";
+/** Platform Support: metrics store. */
+export const PROMETHEUS_IMAGE = "quay.io/prometheus/prometheus:v2.54.1";
+/** Platform Support: alert routing. */
+export const ALERTMANAGER_IMAGE = "quay.io/prometheus/alertmanager:v0.27.0";
+/** Platform Support: dashboards. */
+export const GRAFANA_IMAGE = "docker.io/grafana/grafana:11.2.0";
+/** Platform Support: OTLP collector for traces, metrics and logs from apps. */
+export const OTEL_COLLECTOR_IMAGE = "docker.io/otel/opentelemetry-collector-contrib:0.109.0";
+/** Log Center: node log shipper. */
+export const FLUENT_BIT_IMAGE = "cr.fluentbit.io/fluent/fluent-bit:3.1.7";
+/** Log Center: log store. */
+export const LOKI_IMAGE = "docker.io/grafana/loki:3.1.1";
+/** Services: PostgreSQL. */
+export const POSTGRES_IMAGE = "docker.io/library/postgres:16.4";
+/** Services: MySQL. */
+export const MYSQL_IMAGE = "docker.io/library/mysql:8.4.2";
+/** Services: Redis. */
+export const REDIS_IMAGE = "docker.io/library/redis:7.4.0";
+/** Services: RabbitMQ (with the management plugin). */
+export const RABBITMQ_IMAGE = "docker.io/library/rabbitmq:3.13.7-management";
+/** Code Center: Git hosting (rootless variant: runs as uid 1000). */
+export const GITEA_IMAGE = "docker.io/gitea/gitea:1.22.2-rootless";
+/** Code Center: image builder without a Docker daemon (rootless BuildKit). */
+export const BUILDKIT_IMAGE = "docker.io/moby/buildkit:v0.16.0-rootless";
