@@ -1,0 +1,434 @@
+/**
+ * Flannel: the founding design's network manager. Every node gets a subnet of the pod CIDR and
+ * Flannel carries pod traffic between nodes (VXLAN by default). Flannel enforces no NetworkPolicy,
+ * so by default a kube-router firewall runs beside it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { CommonArgs, ResourceRequirements } from "../core/types";
+import { standardLabels, selectorLabels } from "../core/labels";
+import { mirrorImage } from "../core/images";
+import { resources } from "../core/resources";
+import { ETCD_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE } from "../versions";
+import { policyExemptionAnnotation } from "./policy-exemptions";
+import { validateNetworkCidrs } from "./cidr";
+import { KubeRouter } from "./kube-router";
+
+/** VXLAN: an overlay that works on any L3 network. */
+export interface VxlanBackend {
+    type: "vxlan";
+    /** VXLAN network identifier. @default 1 */
+    vni?: number;
+    /** UDP port. @default 8472 (the Linux kernel default) */
+    port?: number;
+    /** Route directly (no encapsulation) between nodes on the same L2 segment. @default false */
+    directRouting?: boolean;
+    /** MTU of the VXLAN device. @default the external interface's MTU minus overhead */
+    mtu?: number;
+}
+
+/** host-gw: plain routes to each node's subnet; needs all nodes on one L2 segment. */
+export interface HostGwBackend {
+    type: "host-gw";
+}
+
+/** WireGuard: an encrypted overlay; the nodes need the `wireguard` kernel module (Linux 5.6+). */
+export interface WireguardBackend {
+    type: "wireguard";
+    /** UDP listen port. @default 51820 */
+    listenPort?: number;
+    /** Keep-alive interval in seconds, for nodes behind NAT. @default 0 (off) */
+    persistentKeepaliveInterval?: number;
+}
+
+/** How Flannel carries packets between nodes. */
+export type FlannelBackend = VxlanBackend | HostGwBackend | WireguardBackend;
+
+/** Where Flannel keeps the subnet leases. */
+export type SubnetManager = "kube" | "etcd";
+
+/** The etcd Flannel uses with `subnetManager: "etcd"`. */
+export interface FlannelEtcdArgs {
+    /** Client endpoints, comma-separated `https://host:2379` URLs. */
+    endpoints: pulumi.Input<string>;
+    /** CA certificate that signed the etcd server certificate, PEM. */
+    caPem: pulumi.Input<string>;
+    /** Client certificate, PEM. */
+    certPem: pulumi.Input<string>;
+    /** Client key, PEM (secret). */
+    keyPem: pulumi.Input<string>;
+    /** etcd user. @default "root" */
+    username?: string;
+    /** etcd password (secret). */
+    password: pulumi.Input<string>;
+    /** Key prefix; the network config is written at `<prefix>/config`. @default "/coreos.com/network" */
+    prefix?: string;
+}
+
+/** Arguments of `Flannel`. */
+export interface FlannelArgs extends CommonArgs {
+    /** Cluster pod CIDR; must equal the controller-manager's `--cluster-cidr` with the kube subnet manager. */
+    podCidr: string;
+    /** Cluster service CIDR; only used to check it does not overlap the pod CIDR. */
+    serviceCidr: string;
+    /** Prefix length of each node's subnet (`--node-cidr-mask-size` with the kube subnet manager). @default 24 */
+    subnetLen?: number;
+    /** Backend. @default { type: "vxlan" } */
+    backend?: FlannelBackend;
+    /** Subnet lease store: the Kubernetes API (node.spec.podCIDR) or etcd. @default "kube" */
+    subnetManager?: SubnetManager;
+    /**
+     * etcd connection; required when `subnetManager` is `etcd`. Flannel starts before the pod
+     * network exists, so this etcd must be reachable from the node's own network (an external etcd
+     * on the hosts, or members on the host network): an etcd that itself needs the pod network
+     * cannot bootstrap it.
+     * @default undefined
+     */
+    etcd?: FlannelEtcdArgs;
+    /** NetworkPolicy enforcement beside Flannel. @default "kube-router" */
+    networkPolicy?: "kube-router" | "none";
+    /** Namespace (created, Pod Security `privileged`). @default "kube-flannel" */
+    namespace?: string;
+    /** Masquerade traffic leaving the pod network. @default true */
+    ipMasq?: boolean;
+    /** Resources of the flanneld container. @default requests 100m/64Mi, limits 500m/256Mi */
+    resources?: ResourceRequirements;
+}
+
+/** The CNI chain written to each node: flannel (delegating to bridge) and portmap for hostPort. */
+export function renderCniConf(): string {
+    return JSON.stringify({
+        name: "cbr0",
+        cniVersion: "0.3.1",
+        plugins: [
+            { type: "flannel", delegate: { hairpinMode: true, isDefaultGateway: true } },
+            { type: "portmap", capabilities: { portMappings: true } },
+        ],
+    }, null, 2);
+}
+
+/** Flannel's `Backend` object, keys in a stable order, defaults left to Flannel. */
+export function renderBackend(b: FlannelBackend): Record<string, unknown> {
+    switch (b.type) {
+        case "vxlan": {
+            const out: Record<string, unknown> = { Type: "vxlan" };
+            if (b.vni !== undefined) out.VNI = b.vni;
+            if (b.port !== undefined) out.Port = b.port;
+            if (b.directRouting !== undefined) out.DirectRouting = b.directRouting;
+            if (b.mtu !== undefined) out.MTU = b.mtu;
+            return out;
+        }
+        case "host-gw":
+            return { Type: "host-gw" };
+        case "wireguard": {
+            const out: Record<string, unknown> = { Type: "wireguard" };
+            if (b.listenPort !== undefined) out.ListenPort = b.listenPort;
+            if (b.persistentKeepaliveInterval !== undefined) out.PersistentKeepaliveInterval = b.persistentKeepaliveInterval;
+            return out;
+        }
+    }
+}
+
+/** `net-conf.json`: the pod network, each node's subnet size and the backend. */
+export function renderNetConf(podCidr: string, subnetLen: number, backend: FlannelBackend): string {
+    return JSON.stringify({ Network: podCidr, SubnetLen: subnetLen, Backend: renderBackend(backend) }, null, 2);
+}
+
+const BACKENDS = ["vxlan", "host-gw", "wireguard"];
+
+/** Validates Flannel's arguments (CIDRs, subnet length, backend, etcd); returns the first problem naming the field. */
+export function validateFlannelArgs(a: { podCidr: string; serviceCidr: string; subnetLen: number; backend: FlannelBackend; subnetManager: string; etcd?: unknown }): string | undefined {
+    const cidrs = validateNetworkCidrs(a);
+    if (cidrs) {
+        return cidrs;
+    }
+    const type = (a.backend as { type?: unknown }).type;
+    if (typeof type !== "string" || !BACKENDS.includes(type)) {
+        return `network.backend.type "${String(type)}" is not supported: use ${BACKENDS.join(", ")}`;
+    }
+    if (a.backend.type === "vxlan") {
+        const { vni, port, mtu } = a.backend;
+        if (vni !== undefined && (!Number.isInteger(vni) || vni < 1 || vni > 16777215)) {
+            return `network.backend.vni ${vni} must be from 1 to 16777215`;
+        }
+        if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+            return `network.backend.port ${port} must be from 1 to 65535`;
+        }
+        if (mtu !== undefined && (!Number.isInteger(mtu) || mtu < 1280 || mtu > 9000)) {
+            return `network.backend.mtu ${mtu} must be from 1280 to 9000`;
+        }
+    }
+    if (a.subnetManager !== "kube" && a.subnetManager !== "etcd") {
+        return `network.subnetManager "${a.subnetManager}" is not supported: use kube or etcd`;
+    }
+    if (a.subnetManager === "etcd" && a.etcd === undefined) {
+        return "network.subnetManager is etcd but no etcd connection was given: enable etcd or use the kube subnet manager";
+    }
+    return undefined;
+}
+
+/** The flanneld arguments for a subnet manager. */
+export function flanneldArgs(subnetManager: SubnetManager, ipMasq: boolean, etcdPrefix: string, etcdEndpoints?: string): string[] {
+    const args = ipMasq ? ["--ip-masq"] : [];
+    if (subnetManager === "kube") {
+        return [...args, "--kube-subnet-mgr"];
+    }
+    return [
+        ...args,
+        `--etcd-endpoints=${etcdEndpoints ?? ""}`,
+        `--etcd-prefix=${etcdPrefix}`,
+        "--etcd-cafile=/etc/flannel/etcd/ca.crt",
+        "--etcd-certfile=/etc/flannel/etcd/tls.crt",
+        "--etcd-keyfile=/etc/flannel/etcd/tls.key",
+    ];
+}
+
+const small = resources("20m", "16Mi", "100m", "64Mi");
+const toK8s = (r: ResourceRequirements) => ({ requests: { ...r.requests }, limits: { ...r.limits } });
+
+/**
+ * Flannel as a DaemonSet on every node (tolerating every taint), its CNI config, least-privilege
+ * RBAC, and, by default, kube-router for NetworkPolicy. With the etcd subnet manager, a Job writes
+ * the network config to etcd first.
+ */
+export class Flannel extends pulumi.ComponentResource {
+    /** Namespace Flannel runs in. */
+    public readonly namespaceName: pulumi.Output<string>;
+    /** The Flannel DaemonSet. */
+    public readonly daemonSet: k8s.apps.v1.DaemonSet;
+    /** The NetworkPolicy enforcer, when enabled. */
+    public readonly kubeRouter?: KubeRouter;
+    /** Resolved backend. */
+    public readonly backend: FlannelBackend;
+    /** Resolved subnet length. */
+    public readonly subnetLen: number;
+    /** Resolved subnet manager. */
+    public readonly subnetManager: SubnetManager;
+
+    constructor(name: string, args: FlannelArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("containercloud:network:Flannel", name, {}, opts);
+        this.backend = args.backend ?? { type: "vxlan" };
+        this.subnetLen = args.subnetLen ?? 24;
+        this.subnetManager = args.subnetManager ?? "kube";
+        const networkPolicy = args.networkPolicy ?? "kube-router";
+        const nsName = args.namespace ?? "kube-flannel";
+        const ipMasq = args.ipMasq ?? true;
+        const res = args.resources ?? resources("100m", "64Mi", "500m", "256Mi");
+        const etcdPrefix = args.etcd?.prefix ?? "/coreos.com/network";
+        const problem = validateFlannelArgs({ ...args, subnetLen: this.subnetLen, backend: this.backend, subnetManager: this.subnetManager });
+        if (problem) {
+            throw new pulumi.ResourceError(`flannel ${name}: ${problem}`, this);
+        }
+        const labels = standardLabels("flannel", "network", args.labels ?? {});
+        const selector = selectorLabels("flannel", "network");
+        const netConf = renderNetConf(args.podCidr, this.subnetLen, this.backend);
+
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
+            metadata: {
+                name: nsName,
+                labels: {
+                    ...labels,
+                    // Flannel and kube-router need the host network, host paths and NET_ADMIN.
+                    "pod-security.kubernetes.io/enforce": "privileged",
+                    "pod-security.kubernetes.io/audit": "privileged",
+                    "pod-security.kubernetes.io/warn": "privileged",
+                },
+            },
+        }, { parent: this });
+        const namespace = ns.metadata.name;
+
+        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+            metadata: { name: "flannel", namespace, labels },
+        }, { parent: this });
+        const role = new k8s.rbac.v1.ClusterRole(`${name}-role`, {
+            metadata: { name: "containercloud-flannel", labels },
+            rules: [
+                // reads its own pod (for the node name and annotations)
+                { apiGroups: [""], resources: ["pods"], verbs: ["get"] },
+                // reads node.spec.podCIDR and watches peers' public-IP/backend annotations
+                { apiGroups: [""], resources: ["nodes"], verbs: ["get", "list", "watch"] },
+                // writes its own backend data as node annotations and clears NetworkUnavailable
+                { apiGroups: [""], resources: ["nodes/status"], verbs: ["patch"] },
+            ],
+        }, { parent: this });
+        new k8s.rbac.v1.ClusterRoleBinding(`${name}-binding`, {
+            metadata: { name: "containercloud-flannel", labels },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+            subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace }],
+        }, { parent: this });
+
+        const cm = new k8s.core.v1.ConfigMap(`${name}-cfg`, {
+            metadata: { name: "kube-flannel-cfg", namespace, labels },
+            data: { "cni-conf.json": renderCniConf(), "net-conf.json": netConf },
+        }, { parent: this });
+
+        const dependsOn: pulumi.Resource[] = [];
+        const env: k8s.types.input.core.v1.EnvVar[] = [
+            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+            { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+            { name: "EVENT_QUEUE_DEPTH", value: "5000" },
+        ];
+        const extraMounts: k8s.types.input.core.v1.VolumeMount[] = [];
+        const extraVolumes: k8s.types.input.core.v1.Volume[] = [];
+        if (this.subnetManager === "etcd" && args.etcd) {
+            const e = args.etcd;
+            const tls = new k8s.core.v1.Secret(`${name}-etcd-tls`, {
+                metadata: { name: "flannel-etcd-tls", namespace, labels },
+                stringData: { "ca.crt": e.caPem, "tls.crt": e.certPem, "tls.key": pulumi.secret(e.keyPem) },
+            }, { parent: this });
+            const auth = new k8s.core.v1.Secret(`${name}-etcd-auth`, {
+                metadata: { name: "flannel-etcd-auth", namespace, labels },
+                stringData: { username: e.username ?? "root", password: pulumi.secret(e.password) },
+            }, { parent: this });
+            // flanneld reads any flag from FLANNELD_<FLAG> environment variables.
+            env.push(
+                { name: "FLANNELD_ETCD_USERNAME", valueFrom: { secretKeyRef: { name: auth.metadata.name, key: "username" } } },
+                { name: "FLANNELD_ETCD_PASSWORD", valueFrom: { secretKeyRef: { name: auth.metadata.name, key: "password" } } },
+            );
+            extraMounts.push({ name: "etcd-tls", mountPath: "/etc/flannel/etcd", readOnly: true });
+            extraVolumes.push({ name: "etcd-tls", secret: { secretName: tls.metadata.name, defaultMode: 0o400 } });
+
+            const job = new k8s.batch.v1.Job(`${name}-etcd-config`, {
+                metadata: {
+                    name: "flannel-etcd-config",
+                    namespace,
+                    labels,
+                    annotations: policyExemptionAnnotation([
+                        { rule: "no-host-network", reason: "runs before the pod network exists: Flannel is what creates it" },
+                    ]),
+                },
+                spec: {
+                    backoffLimit: 6,
+                    ttlSecondsAfterFinished: 3600,
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            restartPolicy: "OnFailure",
+                            hostNetwork: true,
+                            dnsPolicy: "ClusterFirstWithHostNet",
+                            tolerations: [{ operator: "Exists" }],
+                            securityContext: { runAsNonRoot: true, runAsUser: 65532 },
+                            containers: [{
+                                name: "put-network-config",
+                                image: mirrorImage(ETCD_IMAGE, args.imageMirror),
+                                command: ["etcdctl"],
+                                args: ["put", `${etcdPrefix}/config`, netConf],
+                                env: [
+                                    { name: "ETCDCTL_ENDPOINTS", value: e.endpoints },
+                                    { name: "ETCDCTL_CACERT", value: "/etc/flannel/etcd/ca.crt" },
+                                    { name: "ETCDCTL_CERT", value: "/etc/flannel/etcd/tls.crt" },
+                                    { name: "ETCDCTL_KEY", value: "/etc/flannel/etcd/tls.key" },
+                                    { name: "ETCD_USER", valueFrom: { secretKeyRef: { name: auth.metadata.name, key: "username" } } },
+                                    { name: "ETCD_PASSWORD", valueFrom: { secretKeyRef: { name: auth.metadata.name, key: "password" } } },
+                                    // Kubernetes expands $(VAR) from earlier entries: no shell needed in the distroless image.
+                                    { name: "ETCDCTL_USER", value: "$(ETCD_USER):$(ETCD_PASSWORD)" },
+                                ],
+                                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                                resources: toK8s(small),
+                                volumeMounts: [{ name: "etcd-tls", mountPath: "/etc/flannel/etcd", readOnly: true }],
+                            }],
+                            volumes: [{ name: "etcd-tls", secret: { secretName: tls.metadata.name, defaultMode: 0o444 } }],
+                        },
+                    },
+                },
+            }, { parent: this });
+            dependsOn.push(job);
+        }
+
+        this.daemonSet = new k8s.apps.v1.DaemonSet(`${name}-ds`, {
+            metadata: {
+                name: "kube-flannel-ds",
+                namespace,
+                labels,
+                annotations: policyExemptionAnnotation([
+                    { rule: "no-host-network", reason: "creates the VXLAN/WireGuard device and routes in the node's network namespace" },
+                    { rule: "no-host-path", reason: "installs the CNI plugin and config on the node and writes /run/flannel/subnet.env for it" },
+                    { rule: "allowed-capabilities", reason: "NET_ADMIN and NET_RAW to manage routes, devices and iptables masquerade rules" },
+                    { rule: "run-as-non-root", reason: "netlink and iptables changes in the host network namespace need root" },
+                    { rule: "read-only-root-fs", reason: "iptables writes lock and state files at run time" },
+                ]),
+            },
+            spec: {
+                selector: { matchLabels: selector },
+                updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+                template: {
+                    metadata: { labels: { ...labels, ...selector } },
+                    spec: {
+                        serviceAccountName: sa.metadata.name,
+                        hostNetwork: true,
+                        priorityClassName: "system-node-critical",
+                        // Every node needs pod networking, whatever its taints.
+                        tolerations: [{ operator: "Exists" }],
+                        affinity: {
+                            nodeAffinity: {
+                                requiredDuringSchedulingIgnoredDuringExecution: {
+                                    nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }] }],
+                                },
+                            },
+                        },
+                        initContainers: [
+                            {
+                                name: "install-cni-plugin",
+                                image: mirrorImage(FLANNEL_CNI_PLUGIN_IMAGE, args.imageMirror),
+                                command: ["cp"],
+                                args: ["-f", "/flannel", "/opt/cni/bin/flannel"],
+                                resources: toK8s(small),
+                                securityContext: { readOnlyRootFilesystem: true },
+                                volumeMounts: [{ name: "cni-plugin", mountPath: "/opt/cni/bin" }],
+                            },
+                            {
+                                name: "install-cni",
+                                image: mirrorImage(FLANNEL_IMAGE, args.imageMirror),
+                                command: ["cp"],
+                                args: ["-f", "/etc/kube-flannel/cni-conf.json", "/etc/cni/net.d/10-flannel.conflist"],
+                                resources: toK8s(small),
+                                securityContext: { readOnlyRootFilesystem: true },
+                                volumeMounts: [
+                                    { name: "cni", mountPath: "/etc/cni/net.d" },
+                                    { name: "flannel-cfg", mountPath: "/etc/kube-flannel/" },
+                                ],
+                            },
+                        ],
+                        containers: [{
+                            name: "kube-flannel",
+                            image: mirrorImage(FLANNEL_IMAGE, args.imageMirror),
+                            command: ["/opt/bin/flanneld"],
+                            args: this.subnetManager === "etcd" && args.etcd
+                                ? pulumi.output(args.etcd.endpoints).apply((ep) => flanneldArgs("etcd", ipMasq, etcdPrefix, ep))
+                                : flanneldArgs("kube", ipMasq, etcdPrefix),
+                            env,
+                            resources: toK8s(res),
+                            securityContext: { privileged: false, capabilities: { add: ["NET_ADMIN", "NET_RAW"] } },
+                            volumeMounts: [
+                                { name: "run", mountPath: "/run/flannel" },
+                                { name: "flannel-cfg", mountPath: "/etc/kube-flannel/" },
+                                { name: "xtables-lock", mountPath: "/run/xtables.lock" },
+                                ...extraMounts,
+                            ],
+                        }],
+                        volumes: [
+                            { name: "run", hostPath: { path: "/run/flannel" } },
+                            { name: "cni-plugin", hostPath: { path: "/opt/cni/bin" } },
+                            { name: "cni", hostPath: { path: "/etc/cni/net.d" } },
+                            { name: "flannel-cfg", configMap: { name: cm.metadata.name } },
+                            { name: "xtables-lock", hostPath: { path: "/run/xtables.lock", type: "FileOrCreate" } },
+                            ...extraVolumes,
+                        ],
+                    },
+                },
+            },
+        }, { parent: this, dependsOn });
+
+        if (networkPolicy === "kube-router") {
+            this.kubeRouter = new KubeRouter(`${name}-kube-router`, {
+                environment: args.environment,
+                imageMirror: args.imageMirror,
+                labels: args.labels,
+                namespace,
+            }, { parent: this });
+        }
+
+        this.namespaceName = namespace;
+        this.registerOutputs({ namespaceName: this.namespaceName });
+    }
+}
