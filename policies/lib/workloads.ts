@@ -143,8 +143,8 @@ export function containersOf(spec: PodSpec, opts: { withInit?: boolean; withEphe
         (list ?? []).map((container, i) => ({ container, kind, label: `${kind} "${container.name ?? `#${i}`}"` }));
     return [
         ...place(spec.containers, "container"),
-        ...(opts.withInit ?? true ? place(spec.initContainers, "init container") : []),
-        ...(opts.withEphemeral ?? false ? place(spec.ephemeralContainers, "ephemeral container") : []),
+        ...((opts.withInit ?? true) ? place(spec.initContainers, "init container") : []),
+        ...((opts.withEphemeral ?? false) ? place(spec.ephemeralContainers, "ephemeral container") : []),
     ];
 }
 
@@ -171,4 +171,27 @@ export function namespaceOf(props: Record<string, unknown>, provider?: { props: 
 export function replicasOf(props: Record<string, unknown>): number {
     const spec = (props.spec ?? {}) as WorkloadSpec;
     return typeof spec.replicas === "number" ? spec.replicas : 1;
+}
+
+/** The label that marks a tenant namespace (set by TenantNamespace). */
+export const TENANT_LABEL = "containercloud.io/tenant";
+
+/** The label that marks the App Router's namespace. */
+export const ROLE_LABEL = "containercloud.io/role";
+
+/** A resource as a stack policy sees it, reduced to what these helpers read. */
+interface StackResource {
+    type: string;
+    props: Record<string, unknown>;
+    provider?: { props: Record<string, unknown> };
+}
+
+/** Namespaces in the stack labelled `containercloud.io/tenant: "true"`. */
+export function tenantNamespaces<R extends StackResource>(resources: readonly R[]): R[] {
+    return resources.filter((r) => r.type === TYPES.namespace && metadataOf(r.props).labels?.[TENANT_LABEL] === "true");
+}
+
+/** Resources of `type` whose namespace is `namespace`. */
+export function inNamespace<R extends StackResource>(resources: readonly R[], type: string, namespace: string): R[] {
+    return resources.filter((r) => r.type === type && namespaceOf(r.props, r.provider) === namespace);
 }

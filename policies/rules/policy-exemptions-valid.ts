@@ -1,0 +1,49 @@
+import { EXEMPTIONS_ANNOTATION, parseExemptions, refusalReason } from "../lib/exemptions";
+import { subjectOf } from "../lib/rule";
+import type { EnforcementLevel, PlatformResourcePolicy, RuleOptions } from "../lib/types";
+
+/** The policy name. */
+export const POLICY_EXEMPTIONS_VALID = "policy-exemptions-valid";
+
+/** What the rule needs to know about the other policies of the pack. */
+export interface ExemptionCatalogEntry {
+    name: string;
+    exemptible: boolean;
+}
+
+/**
+ * Exemptions are part of the audit trail: a malformed annotation, an unknown rule, a rule that
+ * cannot be waived or a missing reason is reported instead of being silently ignored.
+ */
+export function policyExemptionsValid(catalog: readonly ExemptionCatalogEntry[], opts: RuleOptions = {}): PlatformResourcePolicy {
+    const byName = new Map(catalog.map((p) => [p.name, p.exemptible]));
+    const level: EnforcementLevel = opts.enforcementLevel ?? "mandatory";
+    return {
+        name: POLICY_EXEMPTIONS_VALID,
+        description: `Every ${EXEMPTIONS_ANNOTATION} annotation is a JSON array of {rule, reason} naming exemptible policies, each with a reason.`,
+        remediationSteps: `Write the annotation as [{"rule":"<policy>","reason":"<why>"}], only for policies marked exemptible in policies/README.md, and fix the resource for the others.`,
+        exemptible: false,
+        enforcementLevel: level,
+        validateResource: (args, reportViolation) => {
+            const parsed = parseExemptions(args.props);
+            if (!parsed.present) {
+                args.notApplicable(`no ${EXEMPTIONS_ANNOTATION} annotation`);
+            }
+            const subject = subjectOf(args.type, args.props, args.name);
+            for (const problem of parsed.problems) {
+                reportViolation(`${subject}: ${problem}`);
+            }
+            for (const entry of parsed.entries) {
+                const exemptible = byName.get(entry.rule);
+                if (exemptible === undefined) {
+                    reportViolation(`${subject}: exemption names unknown policy "${entry.rule}"`);
+                    continue;
+                }
+                const why = refusalReason(entry, exemptible);
+                if (why !== undefined) {
+                    reportViolation(`${subject}: exemption refused: ${why}`);
+                }
+            }
+        },
+    };
+}
