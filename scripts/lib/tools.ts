@@ -19,8 +19,14 @@ export interface GoTool {
     id: string;
     /** Version the tool reports (and the plugin version Pulumi sees). */
     version: string;
-    /** File name of the binary. */
+    /** File name of the binary (the first one, when the tool builds several). */
     binary: string;
+    /**
+     * Further packages built in the same `go build` (sharing its compile work); each binary is
+     * named after the last element of its package path.
+     * @default none
+     */
+    morePkgs?: string[];
     /** Wrapper module folder, relative to the project root. */
     wrapper: string;
     /** Package to build, relative to the wrapper module (`.`) or a full import path. */
@@ -97,6 +103,41 @@ export function pulumiTools(): GoTool[] {
     ];
 }
 
+/** Kubernetes release the local control plane runs. */
+export const KUBERNETES_VERSION = "v1.34.2";
+
+/** The tools the local control plane needs: Kubernetes control-plane binaries, etcd and kwok. */
+export function controlPlaneTools(): GoTool[] {
+    const [major, minor] = KUBERNETES_VERSION.replace(/^v/, "").split(".");
+    const versionVars = ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"].flatMap((pkg) => [
+        `-X ${pkg}.gitVersion=${KUBERNETES_VERSION}`,
+        `-X ${pkg}.gitMajor=${major}`,
+        `-X ${pkg}.gitMinor=${minor}`,
+        `-X ${pkg}.gitTreeState=clean`,
+    ]);
+    return [
+        {
+            id: "kubernetes",
+            version: KUBERNETES_VERSION,
+            binary: "kube-apiserver",
+            wrapper: "tools/go/kubernetes",
+            pkg: "k8s.io/kubernetes/cmd/kube-apiserver",
+            morePkgs: ["k8s.io/kubernetes/cmd/kube-controller-manager", "k8s.io/kubernetes/cmd/kube-scheduler"],
+            ldflags: ["-s", "-w", ...versionVars],
+        },
+        { id: "etcd", version: "v3.6.16", binary: "etcd", wrapper: "tools/go/etcd", pkg: ".", ldflags: ["-s", "-w"] },
+        {
+            id: "kwok",
+            version: "v0.8.0",
+            binary: "kwok",
+            wrapper: "tools/go/kwok",
+            pkg: "sigs.k8s.io/kwok/cmd/kwok",
+            morePkgs: ["sigs.k8s.io/kwok/cmd/kwokctl"],
+            ldflags: ["-s", "-w"],
+        },
+    ];
+}
+
 /** Short hash of a wrapper module's inputs, so a changed wrapper gets a new cache entry. */
 export function wrapperHash(wrapperDir: string): string {
     const h = crypto.createHash("sha256");
@@ -131,11 +172,13 @@ export async function ensureGoTool(tool: GoTool, tag = "setup"): Promise<string>
     }
     fs.mkdirSync(path.dirname(bin), { recursive: true });
     const tmp = `${bin}.tmp-${process.pid}`;
-    const args = ["build", "-trimpath", "-o", tmp, "-ldflags", tool.ldflags.join(" ")];
+    const multi = (tool.morePkgs ?? []).length > 0;
+    const tmpDir = `${path.dirname(bin)}.tmp-${process.pid}`;
+    const args = ["build", "-trimpath", "-o", multi ? `${tmpDir}/` : tmp, "-ldflags", tool.ldflags.join(" ")];
     if (tool.tags) {
         args.push("-tags", tool.tags);
     }
-    args.push(tool.pkg);
+    args.push(tool.pkg, ...(tool.morePkgs ?? []));
     await runLogged("go", args, {
         cwd: wrapperDir,
         env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod -buildvcs=false" },
@@ -144,7 +187,14 @@ export async function ensureGoTool(tool: GoTool, tag = "setup"): Promise<string>
         label: `go build ${tool.id}`,
     });
     // Rename last so an interrupted build never leaves a half-written binary in the cache.
-    fs.renameSync(tmp, bin);
+    if (multi) {
+        for (const f of fs.readdirSync(tmpDir)) {
+            fs.renameSync(path.join(tmpDir, f), path.join(path.dirname(bin), f));
+        }
+        fs.rmSync(tmpDir, { recursive: true, force: true });
+    } else {
+        fs.renameSync(tmp, bin);
+    }
     say(tag, `${tool.id} ${tool.version}: built in ${elapsed(Date.now() - start)}`);
     return bin;
 }
