@@ -1,0 +1,394 @@
+/**
+ * etcd: the founding design's configuration store, as a TLS-everywhere StatefulSet with auth,
+ * backups, defragmentation and a disruption budget that keeps quorum.
+ *
+ * Restore from a snapshot: see docs/etcd-restore.md.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { CommonArgs, ResourceRequirements, isHighlyAvailable } from "../core/types";
+import { standardLabels, selectorLabels } from "../core/labels";
+import { mirrorImage } from "../core/images";
+import { resources } from "../core/resources";
+import { ETCD_IMAGE, ETCD_TOOLS_IMAGE } from "../versions";
+import { CertificateAuthority } from "../secrets/certificate-authority";
+import { Certificate } from "../secrets/certificate";
+import { RandomSecret } from "../secrets/random-secret";
+import {
+    ETCD_PORTS, EtcdTopology, backupScript, clientEndpoint, enableAuthScript, etcdFlags, etcdQuorum,
+    serverDnsNames, validateEtcdReplicas,
+} from "./etcd-config";
+
+/** Snapshot backups to a PVC. */
+export interface EtcdBackupArgs {
+    /** Take snapshots. @default true */
+    enabled?: boolean;
+    /** Cron schedule. @default "0 *\/6 * * *" (every 6 hours) */
+    schedule?: string;
+    /** Snapshots kept. @default 7 */
+    retention?: number;
+    /** Size of the backup PVC. @default "10Gi" */
+    size?: string;
+}
+
+/** Arguments of `EtcdCluster`. */
+export interface EtcdClusterArgs extends CommonArgs {
+    /** Namespace (created). @default "etcd" */
+    namespace?: string;
+    /** Members; must be odd. @default 3 in staging/prod, 1 elsewhere */
+    replicas?: number;
+    /** StorageClass of the member and backup PVCs (the block class from RookCeph). @default the cluster's default class */
+    storageClass?: pulumi.Input<string>;
+    /** Size of each member's data PVC. @default "10Gi" */
+    storageSize?: string;
+    /** Member container resources. @default requests 250m/512Mi, limits 1/2Gi (HA); 100m/256Mi, 500m/1Gi otherwise */
+    resources?: ResourceRequirements;
+    /** Backend quota (bytes); writes fail with NOSPACE above it. @default 2147483648 (2 GiB) */
+    quotaBackendBytes?: number;
+    /** Snapshot backups. @default { enabled: true } */
+    backup?: EtcdBackupArgs;
+    /** Cron schedule of `etcdctl defrag --cluster`. @default "30 3 * * 0" (Sundays 03:30) */
+    defragSchedule?: string;
+    /** Spread members across nodes strictly (required) or best effort. @default "required" in staging/prod, "preferred" elsewhere */
+    antiAffinity?: "required" | "preferred";
+    /** Cluster DNS domain. @default "cluster.local" */
+    clusterDomain?: string;
+}
+
+const toK8s = (r: ResourceRequirements) => ({ requests: { ...r.requests }, limits: { ...r.limits } });
+const jobResources = resources("50m", "64Mi", "500m", "256Mi");
+
+/**
+ * An etcd cluster: StatefulSet (Parallel pod management, stable DNS through a headless peer
+ * Service), client Service, TLS on peer and client ports from a CA generated at deploy time, a
+ * generated root password with auth enabled by a Job, a PodDisruptionBudget at quorum, snapshot
+ * and defrag CronJobs, and metrics on :2381.
+ *
+ * There is deliberately no preStop hook that removes the member: a pod stops for rolling updates
+ * and node drains too, and a removed member cannot rejoin with its old data directory, so every
+ * routine restart would become a membership change and an eventual loss of quorum. Membership
+ * changes (scaling) are deliberate operator steps (`etcdctl member add/remove`).
+ */
+export class EtcdCluster extends pulumi.ComponentResource {
+    /** `https://etcd-client.<ns>.svc:2379`. */
+    public readonly clientEndpoint: pulumi.Output<string>;
+    /** Secret (in the etcd namespace) with `ca.crt`, `tls.crt`, `tls.key` for clients. */
+    public readonly clientTlsSecretName: pulumi.Output<string>;
+    /** Secret (in the etcd namespace) with the root `password`. */
+    public readonly rootPasswordSecretName: pulumi.Output<string>;
+    /** The root password (secret). */
+    public readonly rootPassword: pulumi.Output<string>;
+    /** CA certificate that signed the members' certificates, PEM. */
+    public readonly caCertPem: pulumi.Output<string>;
+    /** Client certificate, PEM. */
+    public readonly clientCertPem: pulumi.Output<string>;
+    /** Client key, PEM (secret). */
+    public readonly clientKeyPem: pulumi.Output<string>;
+    /** Namespace. */
+    public readonly namespaceName: pulumi.Output<string>;
+    /** The StatefulSet. */
+    public readonly statefulSet: k8s.apps.v1.StatefulSet;
+    /** Resolved member count. */
+    public readonly replicas: number;
+    /** Members needed for quorum. */
+    public readonly quorum: number;
+
+    constructor(name: string, args: EtcdClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("containercloud:etcd:EtcdCluster", name, {}, opts);
+        const ha = isHighlyAvailable(args.environment);
+        this.replicas = args.replicas ?? (ha ? 3 : 1);
+        const problem = validateEtcdReplicas(this.replicas);
+        if (problem) {
+            throw new pulumi.ResourceError(problem, this);
+        }
+        this.quorum = etcdQuorum(this.replicas);
+        const nsName = args.namespace ?? "etcd";
+        const storageSize = args.storageSize ?? "10Gi";
+        const res = args.resources ?? (ha ? resources("250m", "512Mi", "1", "2Gi") : resources("100m", "256Mi", "500m", "1Gi"));
+        const quotaBackendBytes = args.quotaBackendBytes ?? 2 * 1024 ** 3;
+        const backup = {
+            enabled: args.backup?.enabled ?? true,
+            schedule: args.backup?.schedule ?? "0 */6 * * *",
+            retention: args.backup?.retention ?? 7,
+            size: args.backup?.size ?? "10Gi",
+        };
+        const defragSchedule = args.defragSchedule ?? "30 3 * * 0";
+        const antiAffinity = args.antiAffinity ?? (ha ? "required" : "preferred");
+        const image = mirrorImage(ETCD_IMAGE, args.imageMirror);
+        const toolsImage = mirrorImage(ETCD_TOOLS_IMAGE, args.imageMirror);
+        const topo: EtcdTopology = {
+            statefulSet: "etcd",
+            peerService: "etcd-peer",
+            clientService: "etcd-client",
+            namespace: nsName,
+            clusterDomain: args.clusterDomain ?? "cluster.local",
+            replicas: this.replicas,
+        };
+        const labels = standardLabels("etcd", "etcd", args.labels ?? {});
+        const selector = selectorLabels("etcd", "etcd");
+
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
+            metadata: {
+                name: nsName,
+                labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
+            },
+        }, { parent: this });
+        const namespace = ns.metadata.name;
+
+        // --- PKI and credentials, generated once at deploy time and held as Pulumi secrets ---
+        const ca = new CertificateAuthority(`${name}-ca`, { commonName: `${nsName} etcd CA` }, { parent: this });
+        const server = new Certificate(`${name}-server-cert`, {
+            caCertPem: ca.certPem, caKeyPem: ca.keyPem,
+            commonName: "etcd",
+            dnsNames: serverDnsNames(topo),
+            ipAddresses: ["127.0.0.1"],
+            // members are servers to clients and clients to each other on the peer port
+            usages: ["server", "client"],
+        }, { parent: this });
+        const client = new Certificate(`${name}-client-cert`, {
+            caCertPem: ca.certPem, caKeyPem: ca.keyPem, commonName: "etcd-client", usages: ["client"],
+        }, { parent: this });
+        const password = new RandomSecret(`${name}-root-password`, { length: 32 }, { parent: this });
+
+        const serverTls = new k8s.core.v1.Secret(`${name}-server-tls`, {
+            metadata: { name: "etcd-server-tls", namespace, labels },
+            type: "kubernetes.io/tls",
+            stringData: { "ca.crt": ca.certPem, "tls.crt": server.certPem, "tls.key": server.keyPem },
+        }, { parent: this });
+        const clientTls = new k8s.core.v1.Secret(`${name}-client-tls`, {
+            metadata: { name: "etcd-client-tls", namespace, labels },
+            type: "kubernetes.io/tls",
+            stringData: { "ca.crt": ca.certPem, "tls.crt": client.certPem, "tls.key": client.keyPem },
+        }, { parent: this });
+        const rootSecret = new k8s.core.v1.Secret(`${name}-root`, {
+            metadata: { name: "etcd-root-password", namespace, labels },
+            stringData: { username: "root", password: password.result },
+        }, { parent: this });
+
+        // --- Services ---
+        const peerSvc = new k8s.core.v1.Service(`${name}-peer`, {
+            metadata: { name: topo.peerService, namespace, labels },
+            spec: {
+                clusterIP: "None",
+                // members must find each other before they are ready: readiness needs quorum
+                publishNotReadyAddresses: true,
+                selector,
+                ports: [
+                    { name: "peer", port: ETCD_PORTS.peer, targetPort: ETCD_PORTS.peer },
+                    { name: "client", port: ETCD_PORTS.client, targetPort: ETCD_PORTS.client },
+                ],
+            },
+        }, { parent: this });
+        new k8s.core.v1.Service(`${name}-client`, {
+            metadata: {
+                name: topo.clientService,
+                namespace,
+                labels,
+                annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": `${ETCD_PORTS.metrics}` },
+            },
+            spec: {
+                selector,
+                ports: [
+                    { name: "client", port: ETCD_PORTS.client, targetPort: ETCD_PORTS.client },
+                    { name: "metrics", port: ETCD_PORTS.metrics, targetPort: ETCD_PORTS.metrics },
+                ],
+            },
+        }, { parent: this });
+
+        const hostSpread = { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" };
+        const affinity: k8s.types.input.core.v1.Affinity = antiAffinity === "required"
+            ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [hostSpread] } }
+            : { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: hostSpread }] } };
+
+        const tlsDir = "/etc/etcd/tls";
+        const podSecurity = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } };
+        const containerSecurity = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
+
+        this.statefulSet = new k8s.apps.v1.StatefulSet(`${name}`, {
+            metadata: { name: topo.statefulSet, namespace, labels },
+            spec: {
+                serviceName: peerSvc.metadata.name,
+                replicas: this.replicas,
+                // all members must start together to form the initial quorum
+                podManagementPolicy: "Parallel",
+                selector: { matchLabels: selector },
+                updateStrategy: { type: "RollingUpdate" },
+                template: {
+                    metadata: { labels: { ...labels, ...selector } },
+                    spec: {
+                        affinity,
+                        securityContext: podSecurity,
+                        terminationGracePeriodSeconds: 30,
+                        containers: [{
+                            name: "etcd",
+                            image,
+                            command: ["etcd"],
+                            args: etcdFlags(topo, { clusterToken: `${nsName}-etcd`, quotaBackendBytes, tlsDir, dataDir: "/var/run/etcd/default.etcd" }),
+                            env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+                            ports: [
+                                { name: "client", containerPort: ETCD_PORTS.client },
+                                { name: "peer", containerPort: ETCD_PORTS.peer },
+                                { name: "metrics", containerPort: ETCD_PORTS.metrics },
+                            ],
+                            resources: toK8s(res),
+                            securityContext: containerSecurity,
+                            startupProbe: { httpGet: { path: "/health?serializable=true", port: ETCD_PORTS.metrics }, periodSeconds: 5, failureThreshold: 60 },
+                            // liveness checks only this member (serializable): a lost quorum must not restart every member
+                            livenessProbe: { httpGet: { path: "/health?serializable=true", port: ETCD_PORTS.metrics }, periodSeconds: 10, failureThreshold: 6 },
+                            readinessProbe: { httpGet: { path: "/health", port: ETCD_PORTS.metrics }, periodSeconds: 5, failureThreshold: 3 },
+                            volumeMounts: [
+                                { name: "data", mountPath: "/var/run/etcd" },
+                                { name: "tls", mountPath: tlsDir, readOnly: true },
+                            ],
+                        }],
+                        volumes: [{ name: "tls", secret: { secretName: serverTls.metadata.name, defaultMode: 0o440 } }],
+                    },
+                },
+                volumeClaimTemplates: [{
+                    metadata: { name: "data", labels },
+                    spec: {
+                        accessModes: ["ReadWriteOnce"],
+                        storageClassName: args.storageClass,
+                        resources: { requests: { storage: storageSize } },
+                    },
+                }],
+                persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+            },
+        }, { parent: this });
+
+        if (this.replicas > 1) {
+            // With one member, a budget of 1 would block every node drain while protecting nothing.
+            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
+                metadata: { name: "etcd", namespace, labels },
+                spec: { minAvailable: this.quorum, selector: { matchLabels: selector } },
+            }, { parent: this });
+        }
+
+        this.clientEndpoint = pulumi.interpolate`https://${topo.clientService}.${namespace}.svc:${ETCD_PORTS.client}`;
+        const clientEnv = (endpoints: pulumi.Input<string>): k8s.types.input.core.v1.EnvVar[] => [
+            { name: "ETCDCTL_API", value: "3" },
+            { name: "ETCDCTL_ENDPOINTS", value: endpoints },
+            { name: "ETCDCTL_CACERT", value: "/etc/etcd/client/ca.crt" },
+            { name: "ETCDCTL_CERT", value: "/etc/etcd/client/tls.crt" },
+            { name: "ETCDCTL_KEY", value: "/etc/etcd/client/tls.key" },
+            { name: "ROOT_PASSWORD", valueFrom: { secretKeyRef: { name: rootSecret.metadata.name, key: "password" } } },
+        ];
+        const clientMount = { name: "client-tls", mountPath: "/etc/etcd/client", readOnly: true };
+        const clientVolume = { name: "client-tls", secret: { secretName: clientTls.metadata.name, defaultMode: 0o440 } };
+        // the tools image (bitnami) runs as 1001
+        const toolsSecurity = { runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001, seccompProfile: { type: "RuntimeDefault" } };
+
+        new k8s.batch.v1.Job(`${name}-enable-auth`, {
+            metadata: { name: "etcd-enable-auth", namespace, labels },
+            spec: {
+                backoffLimit: 10,
+                template: {
+                    metadata: { labels },
+                    spec: {
+                        restartPolicy: "OnFailure",
+                        securityContext: toolsSecurity,
+                        containers: [{
+                            name: "enable-auth",
+                            image: toolsImage,
+                            command: ["/bin/bash", "-ec", enableAuthScript()],
+                            env: clientEnv(clientEndpoint(topo)),
+                            resources: toK8s(jobResources),
+                            securityContext: containerSecurity,
+                            volumeMounts: [clientMount],
+                        }],
+                        volumes: [clientVolume],
+                    },
+                },
+            },
+        }, { parent: this, dependsOn: [this.statefulSet] });
+
+        if (backup.enabled) {
+            const pvc = new k8s.core.v1.PersistentVolumeClaim(`${name}-backups`, {
+                metadata: { name: "etcd-backups", namespace, labels },
+                spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClass, resources: { requests: { storage: backup.size } } },
+            }, { parent: this });
+            new k8s.batch.v1.CronJob(`${name}-backup`, {
+                metadata: { name: "etcd-backup", namespace, labels },
+                spec: {
+                    schedule: backup.schedule,
+                    concurrencyPolicy: "Forbid",
+                    successfulJobsHistoryLimit: 3,
+                    failedJobsHistoryLimit: 3,
+                    jobTemplate: {
+                        spec: {
+                            backoffLimit: 2,
+                            template: {
+                                metadata: { labels },
+                                spec: {
+                                    restartPolicy: "OnFailure",
+                                    securityContext: toolsSecurity,
+                                    containers: [{
+                                        name: "snapshot",
+                                        image: toolsImage,
+                                        command: ["/bin/bash", "-ec", backupScript(backup.retention)],
+                                        env: clientEnv(clientEndpoint(topo)),
+                                        resources: toK8s(jobResources),
+                                        securityContext: { ...containerSecurity, readOnlyRootFilesystem: true },
+                                        volumeMounts: [clientMount, { name: "backups", mountPath: "/backups" }],
+                                    }],
+                                    volumes: [clientVolume, { name: "backups", persistentVolumeClaim: { claimName: pvc.metadata.name } }],
+                                },
+                            },
+                        },
+                    },
+                },
+            }, { parent: this });
+        }
+
+        new k8s.batch.v1.CronJob(`${name}-defrag`, {
+            metadata: { name: "etcd-defrag", namespace, labels },
+            spec: {
+                schedule: defragSchedule,
+                concurrencyPolicy: "Forbid",
+                successfulJobsHistoryLimit: 1,
+                failedJobsHistoryLimit: 3,
+                jobTemplate: {
+                    spec: {
+                        backoffLimit: 1,
+                        template: {
+                            metadata: { labels },
+                            spec: {
+                                restartPolicy: "Never",
+                                securityContext: podSecurity,
+                                containers: [{
+                                    name: "defrag",
+                                    image,
+                                    command: ["etcdctl"],
+                                    // one member at a time (--cluster walks the member list), so quorum is kept
+                                    args: ["defrag", "--cluster", "--command-timeout=60s"],
+                                    env: [
+                                        ...clientEnv(clientEndpoint(topo)),
+                                        { name: "ETCDCTL_USER", value: "root:$(ROOT_PASSWORD)" },
+                                    ],
+                                    resources: toK8s(jobResources),
+                                    securityContext: containerSecurity,
+                                    volumeMounts: [clientMount],
+                                }],
+                                volumes: [clientVolume],
+                            },
+                        },
+                    },
+                },
+            },
+        }, { parent: this });
+
+        this.clientTlsSecretName = clientTls.metadata.name;
+        this.rootPasswordSecretName = rootSecret.metadata.name;
+        this.rootPassword = pulumi.secret(password.result);
+        this.caCertPem = ca.certPem;
+        this.clientCertPem = client.certPem;
+        this.clientKeyPem = pulumi.secret(client.keyPem);
+        this.namespaceName = namespace;
+        this.registerOutputs({
+            clientEndpoint: this.clientEndpoint,
+            clientTlsSecretName: this.clientTlsSecretName,
+            rootPasswordSecretName: this.rootPasswordSecretName,
+            namespaceName: this.namespaceName,
+        });
+    }
+}
