@@ -11,6 +11,8 @@ import { ROOT } from "./lib/paths";
 import { elapsed, say } from "./lib/log";
 import { pulumiInherit, pulumiSync, selectOrCreateStack } from "./lib/pulumi";
 import { yamlFiles } from "./render";
+import { KUBECONFIG, localUp } from "./lib/local-cluster";
+import { localStorageClasses } from "./lib/local-stack";
 
 const STACK = "local";
 
@@ -47,7 +49,17 @@ export function stackSummary(stack: string): Summary {
 async function main(): Promise<void> {
     const start = Date.now();
     await ensureToolchain();
+    const stackDoc = parse(fs.readFileSync(path.join(ROOT, "stacks", `Pulumi.${STACK}.yaml`), "utf8")) as { config?: Record<string, any> };
+    const cluster = stackDoc.config?.["containercloud:cluster"] ?? { mode: "render", renderDir: "out/local" };
     selectOrCreateStack(STACK);
+    if (cluster.mode === "local") {
+        const fresh = await localUp({ storageClasses: localStorageClasses() });
+        if (fresh && stackSummary(STACK).resources > 0) {
+            // A new cluster holds none of the objects the state remembers: let Pulumi see that first.
+            say("start", "the control plane is new but the stack remembers objects: pulumi refresh --yes");
+            await pulumiInherit(["refresh", "--yes", "--skip-preview", "-s", STACK]);
+        }
+    }
     say("start", `pulumi up --yes -s ${STACK}`);
     const code = await pulumiInherit(["up", "--yes", "--skip-preview", "-s", STACK]);
     if (code !== 0) {
@@ -57,12 +69,13 @@ async function main(): Promise<void> {
     const components = Object.entries(summary.byType)
         .filter(([t]) => t.startsWith("containercloud:"))
         .map(([t, n]) => `${t.split(":").pop()}${n > 1 ? ` x${n}` : ""}`);
-    const stackDoc = parse(fs.readFileSync(path.join(ROOT, "stacks", `Pulumi.${STACK}.yaml`), "utf8")) as { config?: Record<string, any> };
-    const cluster = stackDoc.config?.["containercloud:cluster"] ?? { mode: "render", renderDir: "out/local" };
     say("start", `stack ${STACK}: ${summary.resources} resources (${elapsed(Date.now() - start)})`);
     say("start", `components: ${components.join(", ")}`);
     for (const [k, v] of Object.entries(summary.outputs)) {
         say("start", `output ${k}: ${JSON.stringify(v)}`);
+    }
+    if (cluster.mode === "local") {
+        say("start", `cluster: local control plane (simulated nodes, no container runtime); kubectl --kubeconfig ${path.relative(process.cwd(), KUBECONFIG)} get deploy,sts,ds -A`);
     }
     if (cluster.mode === "render") {
         const dir = path.join(ROOT, cluster.renderDir ?? "out/local");

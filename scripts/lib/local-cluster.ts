@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { ROOT, STATE } from "./paths";
+import { LOGS, ROOT, STATE } from "./paths";
 import { elapsed, say } from "./log";
 import { cachedBinary, controlPlaneTools, ensureGoTool, KUBERNETES_VERSION } from "./tools";
 
@@ -57,7 +57,7 @@ export function nodeManifest(n: SimulatedNode): Record<string, unknown> {
             },
         },
         spec: {},
-        status: { capacity, allocatable: capacity, nodeInfo: { kubeletVersion: KUBERNETES_VERSION, operatingSystem: "linux", architecture: "amd64" } },
+        status: { capacity, allocatable: capacity },
     };
 }
 
@@ -133,11 +133,12 @@ export interface LocalUpOptions {
     storageClasses?: string[];
 }
 
-/** Starts the local control plane unless it runs; idempotent. */
-export async function localUp(opts: LocalUpOptions = {}): Promise<void> {
+/** Starts the local control plane unless it runs; idempotent. Resolves to true when it had to start it. */
+export async function localUp(opts: LocalUpOptions = {}): Promise<boolean> {
     const start = Date.now();
     const bins = await ensureControlPlaneTools();
-    if (isUp()) {
+    const running = isUp();
+    if (running) {
         say("local", `control plane already running (kubeconfig ${path.relative(ROOT, KUBECONFIG)})`);
     } else {
         fs.mkdirSync(LOCAL_DIR, { recursive: true });
@@ -154,9 +155,11 @@ export async function localUp(opts: LocalUpOptions = {}): Promise<void> {
             "--kubeconfig", KUBECONFIG,
             "--disable-qps-limits",
             "--wait", "3m",
-        ]);
+        ], { quiet: true });
+        fs.mkdirSync(LOGS, { recursive: true });
+        fs.appendFileSync(path.join(LOGS, "local.log"), r.out);
         if (r.code !== 0) {
-            throw new Error(`kwokctl could not create the cluster (exit ${r.code}); its files are under ${path.relative(ROOT, KWOK_HOME)}`);
+            throw new Error(`kwokctl could not create the cluster (exit ${r.code}); see .state/logs/local.log and ${path.relative(ROOT, KWOK_HOME)}`);
         }
     }
     apply(LOCAL_NODES.map(nodeManifest));
@@ -165,6 +168,7 @@ export async function localUp(opts: LocalUpOptions = {}): Promise<void> {
         apply(pools);
     }
     say("local", `ready in ${elapsed(Date.now() - start)}: ${LOCAL_NODES.length} simulated nodes (${LOCAL_NODES.map((n) => `${n.name}:${n.role}`).join(", ")}); kubeconfig ${path.relative(process.cwd(), KUBECONFIG)}`);
+    return !running;
 }
 
 /** Stops the local control plane and removes its data. */

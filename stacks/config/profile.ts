@@ -30,12 +30,24 @@ export const secretString = z.union([z.string(), z.object({ secure: z.string() }
 export const oddCount = (what: string) =>
     z.number().int().positive().refine((n) => n % 2 === 1, { message: `${what} must be odd (1, 3 or 5) so a majority survives a failure` });
 
-/** Deep-merges `over` onto `base`; arrays and scalars from `over` replace those of `base`. */
+/** Key that selects the variant of a discriminated section (e.g. `cluster.mode`). */
+export const DISCRIMINATOR = "mode";
+
+/**
+ * Deep-merges `over` onto `base`; arrays and scalars from `over` replace those of `base`. An object
+ * that picks another variant (a different `mode`) replaces the default whole, since the default's
+ * other keys belong to the variant it no longer is.
+ */
 export function deepMerge<T>(base: T, over: unknown): T {
     if (over === undefined) {
         return base;
     }
     if (base === null || typeof base !== "object" || Array.isArray(base) || over === null || typeof over !== "object" || Array.isArray(over)) {
+        return over as T;
+    }
+    const b = base as Record<string, unknown>;
+    const o = over as Record<string, unknown>;
+    if (DISCRIMINATOR in o && DISCRIMINATOR in b && o[DISCRIMINATOR] !== b[DISCRIMINATOR]) {
         return over as T;
     }
     const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
