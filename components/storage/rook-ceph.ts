@@ -1,0 +1,262 @@
+/**
+ * Ceph on Kubernetes through Rook: the founding design's storage manager. Gives the platform a
+ * default RWO block class (RBD), an RWX filesystem class (CephFS), S3 buckets (RGW) and snapshots.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { CommonArgs, ResourceRequirements, isHighlyAvailable } from "../core/types";
+import { standardLabels } from "../core/labels";
+import { mirrorImage } from "../core/images";
+import { resources } from "../core/resources";
+import { CEPH_IMAGE, ROOK_CHART_REPO, ROOK_CHART_VERSION, ROOK_OPERATOR_IMAGE } from "../versions";
+import {
+    CephDeviceSelection, CrdInfo, ROOK_CRDS, SNAPSHOT_CRDS, cephfsStorageClassParameters, minimalCrd, rbdStorageClassParameters,
+    renderCephClusterSpec, renderFilesystemSpec, renderObjectStoreSpec, renderReplicatedPool, validateCephOptions,
+} from "./ceph-specs";
+
+/** The Rook operator installed here with Helm. */
+export interface HelmOperator {
+    mode: "helm";
+    /** Chart version. @default ROOK_CHART_VERSION */
+    chartVersion?: string;
+    /** Chart repository URL (a mirror for offline sites). @default ROOK_CHART_REPO */
+    chartRepo?: string;
+    /** Operator image, e.g. a mirrored copy. @default ROOK_OPERATOR_IMAGE (rewritten by `imageMirror`) */
+    image?: string;
+}
+
+/** The Rook operator is installed and upgraded elsewhere; only the custom resources are created here. */
+export interface ExternalOperator {
+    mode: "external";
+}
+
+/** Arguments of `RookCeph`. */
+export interface RookCephArgs extends CommonArgs {
+    /** How the operator gets there. @default { mode: "helm" } */
+    operator?: HelmOperator | ExternalOperator;
+    /**
+     * Create minimal CRDs for every custom resource used (Rook's, ObjectBucketClaim, VolumeSnapshotClass)
+     * so an API server without the operator accepts them. With `helm`, the chart installs Rook's own
+     * CRDs, so only the snapshot CRD is created.
+     * @default false
+     */
+    installCrds?: boolean;
+    /** Namespace of the operator (and of the CSI secrets' provisioner names). @default "rook-ceph" */
+    operatorNamespace?: string;
+    /** Namespace of the Ceph cluster (created, Pod Security `privileged`). @default "rook-ceph" */
+    namespace?: string;
+    /** Monitors; odd. @default 3 in staging/prod, 1 elsewhere */
+    monCount?: number;
+    /** Managers. @default 2 in staging/prod, 1 elsewhere */
+    mgrCount?: number;
+    /** Allow several mons/mgrs per node. @default true in local/dev, false in staging/prod */
+    allowMultiplePerNode?: boolean;
+    /** Replicas of every pool (block, filesystem, object). @default 3 in staging/prod, 1 elsewhere */
+    replicas?: number;
+    /** Disks that become OSDs. */
+    devices: CephDeviceSelection;
+    /** Ceph image. @default CEPH_IMAGE */
+    cephImage?: string;
+    /** Ceph dashboard. @default true */
+    dashboard?: boolean;
+    /** Reclaim policy of the StorageClasses. @default "Retain" in staging/prod, "Delete" elsewhere */
+    reclaimPolicy?: "Delete" | "Retain";
+    /** Mark the block class as the cluster default. @default true */
+    defaultStorageClass?: boolean;
+    /** RGW port. @default 80 */
+    objectStorePort?: number;
+    /** Per-daemon resources. @default sized per environment */
+    resources?: { mon?: ResourceRequirements; mgr?: ResourceRequirements; osd?: ResourceRequirements; operator?: ResourceRequirements };
+}
+
+/** Rook/Ceph: operator (Helm or external), CephCluster, block pool, filesystem, object store, StorageClasses and a VolumeSnapshotClass. */
+export class RookCeph extends pulumi.ComponentResource {
+    /** RWO block StorageClass name (the default class). */
+    public readonly blockStorageClass: pulumi.Output<string>;
+    /** RWX CephFS StorageClass name. */
+    public readonly filesystemStorageClass: pulumi.Output<string>;
+    /** ObjectBucketClaim StorageClass name. */
+    public readonly bucketStorageClass: pulumi.Output<string>;
+    /** In-cluster S3 endpoint of the object store. */
+    public readonly objectStoreEndpoint: pulumi.Output<string>;
+    /** Cluster namespace. */
+    public readonly namespaceName: pulumi.Output<string>;
+    /** What later layers wait for: CRDs, chart and the custom resources. */
+    public readonly ready: pulumi.Resource[];
+    /** Resolved monitor count. */
+    public readonly monCount: number;
+    /** Resolved pool replica count. */
+    public readonly replicas: number;
+
+    constructor(name: string, args: RookCephArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("containercloud:storage:RookCeph", name, {}, opts);
+        const ha = isHighlyAvailable(args.environment);
+        const operator = args.operator ?? { mode: "helm" };
+        const installCrds = args.installCrds ?? false;
+        const nsName = args.namespace ?? "rook-ceph";
+        const operatorNs = args.operatorNamespace ?? "rook-ceph";
+        this.monCount = args.monCount ?? (ha ? 3 : 1);
+        const mgrCount = args.mgrCount ?? (ha ? 2 : 1);
+        const allowMultiplePerNode = args.allowMultiplePerNode ?? (args.environment === "local" || args.environment === "dev");
+        this.replicas = args.replicas ?? (ha ? 3 : 1);
+        const reclaimPolicy = args.reclaimPolicy ?? (ha ? "Retain" : "Delete");
+        const defaultClass = args.defaultStorageClass ?? true;
+        const port = args.objectStorePort ?? 80;
+        const cephImage = mirrorImage(args.cephImage ?? CEPH_IMAGE, args.imageMirror);
+        const problem = validateCephOptions({ monCount: this.monCount, mgrCount, poolSize: this.replicas, devices: args.devices });
+        if (problem) {
+            throw new pulumi.ResourceError(`rook-ceph ${name}: ${problem}`, this);
+        }
+        const daemonRes = {
+            mon: args.resources?.mon ?? (ha ? resources("500m", "1Gi", "2", "2Gi") : resources("100m", "512Mi", "1", "1Gi")),
+            mgr: args.resources?.mgr ?? (ha ? resources("500m", "512Mi", "1", "1Gi") : resources("100m", "256Mi", "500m", "512Mi")),
+            osd: args.resources?.osd ?? (ha ? resources("1", "4Gi", "4", "8Gi") : resources("250m", "1Gi", "1", "2Gi")),
+        };
+        const labels = standardLabels("rook-ceph", "storage", args.labels ?? {});
+        const privileged = {
+            // Ceph OSDs and the CSI node plugins need privileged pods, host paths and the host network.
+            "pod-security.kubernetes.io/enforce": "privileged",
+            "pod-security.kubernetes.io/audit": "privileged",
+            "pod-security.kubernetes.io/warn": "privileged",
+        };
+
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
+            metadata: { name: nsName, labels: { ...labels, ...privileged } },
+        }, { parent: this });
+        const namespace = ns.metadata.name;
+
+        const deps: pulumi.Resource[] = [ns];
+        const crds: CrdInfo[] = installCrds ? (operator.mode === "external" ? [...ROOK_CRDS, ...SNAPSHOT_CRDS] : [...SNAPSHOT_CRDS]) : [];
+        for (const c of crds) {
+            const m = minimalCrd(c);
+            deps.push(new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-crd-${c.plural}`, {
+                metadata: { ...m.metadata, labels },
+                spec: m.spec,
+            }, { parent: this }));
+        }
+
+        if (operator.mode === "helm") {
+            let operatorNamespace: pulumi.Input<string> = namespace;
+            if (operatorNs !== nsName) {
+                const ons = new k8s.core.v1.Namespace(`${name}-operator-ns`, {
+                    metadata: { name: operatorNs, labels: { ...labels, ...privileged } },
+                }, { parent: this });
+                operatorNamespace = ons.metadata.name;
+                deps.push(ons);
+            }
+            const opImage = splitTag(mirrorImage(operator.image ?? ROOK_OPERATOR_IMAGE, args.imageMirror));
+            const opRes = args.resources?.operator ?? resources("100m", "128Mi", "500m", "512Mi");
+            // helm.v4 renders in the provider, so the image-mirror transformation cannot see its
+            // children: the operator image is set through the chart's values instead.
+            deps.push(new k8s.helm.v4.Chart(`${name}-operator`, {
+                chart: "rook-ceph",
+                version: operator.chartVersion ?? ROOK_CHART_VERSION,
+                repositoryOpts: { repo: operator.chartRepo ?? ROOK_CHART_REPO },
+                namespace: operatorNamespace,
+                values: {
+                    image: { repository: opImage.repository, tag: opImage.tag },
+                    crds: { enabled: true },
+                    resources: { requests: { ...opRes.requests }, limits: { ...opRes.limits } },
+                    enableDiscoveryDaemon: false,
+                    monitoring: { enabled: false },
+                },
+            }, { parent: this, dependsOn: deps.slice() }));
+        }
+        const crOpts = { parent: this, dependsOn: deps.slice() };
+
+        const cluster = new k8s.apiextensions.CustomResource(`${name}-cluster`, {
+            apiVersion: "ceph.rook.io/v1",
+            kind: "CephCluster",
+            metadata: { name: nsName, namespace, labels },
+            spec: renderCephClusterSpec({
+                cephImage, monCount: this.monCount, mgrCount, allowMultiplePerNode,
+                devices: args.devices, dashboard: args.dashboard ?? true, resources: daemonRes,
+            }),
+        }, crOpts);
+
+        const poolOpts = { parent: this, dependsOn: [...deps, cluster] };
+        const pool = new k8s.apiextensions.CustomResource(`${name}-blockpool`, {
+            apiVersion: "ceph.rook.io/v1",
+            kind: "CephBlockPool",
+            metadata: { name: "replicapool", namespace, labels },
+            spec: renderReplicatedPool(this.replicas),
+        }, poolOpts);
+        const fs = new k8s.apiextensions.CustomResource(`${name}-filesystem`, {
+            apiVersion: "ceph.rook.io/v1",
+            kind: "CephFilesystem",
+            metadata: { name: "sharedfs", namespace, labels },
+            spec: renderFilesystemSpec(this.replicas, ha),
+        }, poolOpts);
+        const store = new k8s.apiextensions.CustomResource(`${name}-objectstore`, {
+            apiVersion: "ceph.rook.io/v1",
+            kind: "CephObjectStore",
+            metadata: { name: "objects", namespace, labels },
+            spec: renderObjectStoreSpec(this.replicas, ha, port),
+        }, poolOpts);
+
+        const block = new k8s.storage.v1.StorageClass(`${name}-block`, {
+            metadata: {
+                name: "ceph-block",
+                labels,
+                annotations: defaultClass ? { "storageclass.kubernetes.io/is-default-class": "true" } : {},
+            },
+            provisioner: `${operatorNs}.rbd.csi.ceph.com`,
+            parameters: rbdStorageClassParameters(nsName, "replicapool"),
+            reclaimPolicy,
+            allowVolumeExpansion: true,
+            volumeBindingMode: "Immediate",
+        }, { parent: this, dependsOn: [pool] });
+        const filesystem = new k8s.storage.v1.StorageClass(`${name}-filesystem`, {
+            metadata: { name: "ceph-filesystem", labels },
+            provisioner: `${operatorNs}.cephfs.csi.ceph.com`,
+            parameters: cephfsStorageClassParameters(nsName, "sharedfs"),
+            reclaimPolicy,
+            allowVolumeExpansion: true,
+        }, { parent: this, dependsOn: [fs] });
+        const bucket = new k8s.storage.v1.StorageClass(`${name}-bucket`, {
+            metadata: { name: "ceph-bucket", labels },
+            provisioner: `${operatorNs}.ceph.rook.io/bucket`,
+            parameters: { objectStoreName: "objects", objectStoreNamespace: nsName },
+            reclaimPolicy,
+        }, { parent: this, dependsOn: [store] });
+        const snapClass = new k8s.apiextensions.CustomResource(`${name}-snapshot-class`, {
+            apiVersion: "snapshot.storage.k8s.io/v1",
+            kind: "VolumeSnapshotClass",
+            metadata: { name: "ceph-block", labels },
+            driver: `${operatorNs}.rbd.csi.ceph.com`,
+            deletionPolicy: "Delete",
+            parameters: {
+                clusterID: nsName,
+                "csi.storage.k8s.io/snapshotter-secret-name": "rook-csi-rbd-provisioner",
+                "csi.storage.k8s.io/snapshotter-secret-namespace": nsName,
+            },
+        }, { parent: this, dependsOn: [...deps, pool] });
+
+        this.blockStorageClass = block.metadata.name;
+        this.filesystemStorageClass = filesystem.metadata.name;
+        this.bucketStorageClass = bucket.metadata.name;
+        this.objectStoreEndpoint = pulumi.interpolate`http://rook-ceph-rgw-objects.${namespace}.svc:${port}`;
+        this.namespaceName = namespace;
+        this.ready = [...deps, cluster, pool, fs, store, block, filesystem, bucket, snapClass];
+        this.registerOutputs({
+            blockStorageClass: this.blockStorageClass,
+            filesystemStorageClass: this.filesystemStorageClass,
+            bucketStorageClass: this.bucketStorageClass,
+            objectStoreEndpoint: this.objectStoreEndpoint,
+        });
+    }
+}
+
+/** Splits `repo:tag` (digest references keep the digest as the tag part). */
+export function splitTag(image: string): { repository: string; tag: string } {
+    const at = image.indexOf("@");
+    if (at >= 0) {
+        return { repository: image.slice(0, at), tag: image.slice(at + 1) };
+    }
+    const colon = image.lastIndexOf(":");
+    if (colon > image.lastIndexOf("/")) {
+        return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
+    }
+    return { repository: image, tag: "latest" };
+}
+
