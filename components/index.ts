@@ -5,3 +5,4 @@ export { standardLabels, selectorLabels } from "./core/labels";
 export { mirrorImage, isPinned, splitImage } from "./core/images";
 export * from "./tenancy/tenant-namespace";
 export * from "./container-cloud";
+export * from "./app-engine";

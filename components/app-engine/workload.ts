@@ -104,7 +104,7 @@ export type RolePlacement = "required" | "preferred" | "none";
  * with the role; `preferred` only prefers them (for clusters that label no nodes, e.g. a
  * local one); both tolerate the role's NoSchedule taint.
  */
-export function rolePlacement(role: string, placement: RolePlacement): Pick<PodSpec, "affinity" | "tolerations"> {
+export function rolePlacement(role: string, placement: RolePlacement): { affinity?: k8s.types.input.core.v1.Affinity; tolerations?: k8s.types.input.core.v1.Toleration[] } {
     if (placement === "none") {
         return {};
     }
@@ -133,6 +133,11 @@ export function mergeAffinity(
     return { ...a, ...b };
 }
 
+/** A container's `resources` block (the core type as the plain map the Kubernetes types want). */
+export function containerResources(r: ResourceRequirements): k8s.types.input.core.v1.ResourceRequirements {
+    return { requests: { cpu: r.requests.cpu, memory: r.requests.memory }, limits: { cpu: r.limits.cpu, memory: r.limits.memory } };
+}
+
 /** What one workload reserves: the resource audit sums these. */
 export interface WorkloadFootprint {
     /** Module that deploys it, e.g. `app-router`. */
@@ -147,4 +152,6 @@ export interface WorkloadFootprint {
     containers: ResourceRequirements[];
     /** Persistent storage per pod, e.g. `10Gi`. */
     storage?: string;
+    /** Team whose quota it counts against; undefined for the platform's own workloads. */
+    team?: string;
 }

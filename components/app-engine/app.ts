@@ -1,0 +1,367 @@
+/**
+ * One app on the platform, from its manifest: per process a Deployment (restricted security
+ * context, requests and limits, probes), and for web processes a Service, an autoscaler, a
+ * disruption budget and routes; cron jobs; service bindings mounted from Secrets in the
+ * servicebinding.io layout. Usable directly from TypeScript or through `AppRuntime`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { Environment, ResourceRequirements } from "../core/types";
+import { standardLabels } from "../core/labels";
+import { mirrorImage } from "../core/images";
+import { AppManifest, ProcessSpec, ServiceType, SIZE_PRESETS, instanceBounds, processResources } from "./app-manifest";
+import { RouteSpec, TRACK_LABEL, appHost, renderIngressSpec, trafficSplitAnnotations } from "./app-router";
+import { TMP_MOUNT, TMP_VOLUME, containerResources, WorkloadFootprint, restrictedContainerSecurityContext, restrictedPodSecurityContext, topologySpread } from "./workload";
+
+type Container = k8s.types.input.core.v1.Container;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+type Probe = k8s.types.input.core.v1.Probe;
+
+/** Keys of a binding Secret, in the servicebinding.io layout. */
+export const BINDING_KEYS = ["type", "provider", "host", "port", "username", "password", "database", "uri"] as const;
+/** Where bindings are mounted (`$SERVICE_BINDING_ROOT`). */
+export const BINDING_ROOT = "/bindings";
+
+/** A service an app is bound to: a Secret (in the app's namespace) with `BINDING_KEYS`. */
+export interface AppBinding {
+    /** Binding name: `/bindings/<name>/...` and the `<NAME>_*` env prefix. */
+    name: string;
+    /** Service type. */
+    type: ServiceType;
+    /** Name of the binding Secret. */
+    secretName: pulumi.Input<string>;
+}
+
+/** Env prefix of a binding: upper case, non-alphanumerics as `_`. */
+export function bindingEnvPrefix(name: string): string {
+    return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
+
+const CONVENTIONAL_URL: Record<ServiceType, string> = {
+    postgres: "DATABASE_URL",
+    mysql: "DATABASE_URL",
+    redis: "REDIS_URL",
+    rabbitmq: "AMQP_URL",
+};
+
+/**
+ * Env vars of the bindings, every value a `secretKeyRef` (never a literal): `<NAME>_HOST`,
+ * `<NAME>_PORT`, ..., plus the conventional URL variable (`DATABASE_URL`, `REDIS_URL`,
+ * `AMQP_URL`) for the first binding of each kind.
+ */
+export function bindingEnvVars(bindings: AppBinding[]): EnvVar[] {
+    const out: EnvVar[] = [{ name: "SERVICE_BINDING_ROOT", value: BINDING_ROOT }];
+    const conventional = new Set<string>();
+    for (const b of bindings) {
+        const prefix = bindingEnvPrefix(b.name);
+        for (const key of ["host", "port", "username", "password", "database", "uri"]) {
+            out.push({ name: `${prefix}_${key.toUpperCase()}`, valueFrom: { secretKeyRef: { name: b.secretName, key } } });
+        }
+        const url = CONVENTIONAL_URL[b.type];
+        if (!conventional.has(url)) {
+            conventional.add(url);
+            out.push({ name: url, valueFrom: { secretKeyRef: { name: b.secretName, key: "uri" } } });
+        }
+    }
+    return out;
+}
+
+/** The projected volume that lays every binding Secret out as `/bindings/<name>/<key>`. */
+export function bindingProjectedVolume(bindings: AppBinding[]): k8s.types.input.core.v1.Volume {
+    return {
+        name: "bindings",
+        projected: {
+            defaultMode: 0o440,
+            sources: bindings.map((b) => ({
+                secret: { name: b.secretName, items: BINDING_KEYS.map((k) => ({ key: k, path: `${b.name}/${k}` })) },
+            })),
+        },
+    };
+}
+
+/**
+ * Probes of a process. Declared checks win; a web process without any gets TCP checks on its
+ * port (startup allows 60 s), a worker without any gets none (there is nothing to probe).
+ */
+export function renderProbes(p: ProcessSpec): { readinessProbe?: Probe; livenessProbe?: Probe; startupProbe?: Probe } {
+    const one = (c: NonNullable<ProcessSpec["health"]["readiness"]>): Probe => {
+        const timing = { periodSeconds: c.periodSeconds, initialDelaySeconds: c.initialDelaySeconds, failureThreshold: c.failureThreshold };
+        if (c.command) {
+            return { exec: { command: c.command }, ...timing };
+        }
+        const port = c.port ?? p.port;
+        if (port === undefined) {
+            throw new Error("a probe without a command needs a port (the process has none)");
+        }
+        return c.path ? { httpGet: { path: c.path, port }, ...timing } : { tcpSocket: { port }, ...timing };
+    };
+    const h = p.health;
+    const declared = h.readiness !== undefined || h.liveness !== undefined || h.startup !== undefined;
+    if (!declared && p.type === "web" && p.port !== undefined) {
+        return {
+            readinessProbe: { tcpSocket: { port: p.port }, periodSeconds: 5, failureThreshold: 3 },
+            livenessProbe: { tcpSocket: { port: p.port }, periodSeconds: 10, failureThreshold: 3 },
+            startupProbe: { tcpSocket: { port: p.port }, periodSeconds: 2, failureThreshold: 30 },
+        };
+    }
+    return {
+        ...(h.readiness ? { readinessProbe: one(h.readiness) } : {}),
+        ...(h.liveness ? { livenessProbe: one(h.liveness) } : {}),
+        ...(h.startup ? { startupProbe: one(h.startup) } : {}),
+    };
+}
+
+/** Tag or digest of an image, for the `app.kubernetes.io/version` label (label-safe). */
+export function imageVersion(image: string): string {
+    const at = image.indexOf("@sha256:");
+    const v = at >= 0 ? image.slice(at + 8, at + 8 + 12) : image.slice(image.lastIndexOf(":") + 1);
+    return v.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 63) || "unknown";
+}
+
+/** Arguments of `App`. */
+export interface AppArgs {
+    /** The parsed manifest. */
+    app: AppManifest;
+    /** Namespace the app runs in (its team's tenant namespace). */
+    namespace: pulumi.Input<string>;
+    /** Environment profile (prod spreads pods over zones and hosts). */
+    environment: Environment;
+    /** Base domain; web processes get `<app>.<team>.<domain>`. */
+    domain: string;
+    /** Image to run; a built image's digest reference for source apps. @default app.image */
+    image?: pulumi.Input<string>;
+    /** Binding Secrets of the services the manifest lists, one per `services` entry. @default [] */
+    bindings?: AppBinding[];
+    /** IngressClass of the App Router. @default "containercloud" */
+    ingressClassName?: string;
+    /** dockerconfigjson that pulls from the platform registry; stored as a pull Secret. @default none */
+    registryPullConfig?: pulumi.Input<string>;
+    /** Registry mirror for public images. @default none */
+    imageMirror?: string;
+    /** PriorityClass of the app's pods. @default none */
+    priorityClassName?: string;
+    /** OTLP endpoint injected as `OTEL_EXPORTER_OTLP_ENDPOINT`. @default none */
+    otlpEndpoint?: string;
+    /** Extra labels. @default {} */
+    labels?: Record<string, string>;
+}
+
+/** An app: Deployments, Services, autoscalers, disruption budgets, routes and cron jobs. */
+export class App extends pulumi.ComponentResource {
+    /** Hosts the app answers on. */
+    public readonly hosts: string[];
+    /** Deployments by process name. */
+    public readonly deployments: Record<string, k8s.apps.v1.Deployment>;
+    /** Services by (web) process name. */
+    public readonly services: Record<string, k8s.core.v1.Service>;
+    /** What the app reserves at its minimum scale, for the resource audit. */
+    public readonly footprint: WorkloadFootprint[];
+
+    constructor(name: string, args: AppArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("containercloud:appengine:App", name, {}, opts);
+        const app = args.app;
+        const env = args.environment;
+        const image = args.image ?? (app.image !== undefined ? mirrorImage(app.image, args.imageMirror) : undefined);
+        if (image === undefined) {
+            throw new pulumi.ResourceError(`app ${app.name}: image: the manifest has a source but no built image was passed (set args.image)`, this);
+        }
+        const bindings = args.bindings ?? [];
+        for (const s of app.services) {
+            if (!bindings.some((b) => b.name === s.name)) {
+                throw new pulumi.ResourceError(`app ${app.name}: services.${s.name}: no binding Secret was given for this ${s.type} service (is the Services module enabled?)`, this);
+            }
+        }
+        const ingressClassName = args.ingressClassName ?? "containercloud";
+        const ns = args.namespace;
+        const version = app.image ? imageVersion(app.image) : "source";
+        const appLabels = (component: string) => standardLabels(app.name, component, {
+            "app.kubernetes.io/instance": `${app.name}-${component}`,
+            "app.kubernetes.io/version": version,
+            "app.kubernetes.io/part-of": app.name,
+            "containercloud.io/team": app.team,
+            ...(args.labels ?? {}),
+        });
+        const selectorOf = (component: string) => ({ "app.kubernetes.io/name": app.name, "app.kubernetes.io/instance": `${app.name}-${component}` });
+
+        let pullSecrets: { name: pulumi.Input<string> }[] | undefined;
+        if (args.registryPullConfig !== undefined) {
+            const pull = new k8s.core.v1.Secret(`${name}-pull`, {
+                metadata: { name: `${app.name}-registry-pull`, namespace: ns, labels: appLabels("pull") },
+                type: "kubernetes.io/dockerconfigjson",
+                stringData: { ".dockerconfigjson": pulumi.secret(args.registryPullConfig) },
+            }, { parent: this });
+            pullSecrets = [{ name: pull.metadata.name }];
+        }
+
+        const baseEnv = (): EnvVar[] => [
+            ...Object.entries(app.env).map(([k, v]) => ({ name: k, value: v })),
+            ...Object.entries(app.secretEnv).map(([k, r]) => ({ name: k, valueFrom: { secretKeyRef: { name: r.secret, key: r.key } } })),
+            ...(bindings.length > 0 ? bindingEnvVars(bindings) : []),
+            ...(args.otlpEndpoint ? [{ name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: args.otlpEndpoint }, { name: "OTEL_SERVICE_NAME", value: app.name }] : []),
+        ];
+        const volumes = [TMP_VOLUME, ...(bindings.length > 0 ? [bindingProjectedVolume(bindings)] : [])];
+        const mounts = [TMP_MOUNT, ...(bindings.length > 0 ? [{ name: "bindings", mountPath: BINDING_ROOT, readOnly: true }] : [])];
+        const podBase = {
+            automountServiceAccountToken: app.automountServiceAccountToken,
+            securityContext: restrictedPodSecurityContext(),
+            imagePullSecrets: pullSecrets,
+            priorityClassName: args.priorityClassName,
+            volumes,
+        };
+        const container = (cname: string, img: pulumi.Input<string>, p: { command?: string[]; args?: string[] }, res: ResourceRequirements, extra: Partial<Container> = {}): Container => ({
+            name: cname,
+            image: img,
+            command: p.command,
+            args: p.args,
+            resources: containerResources(res),
+            securityContext: restrictedContainerSecurityContext(),
+            volumeMounts: mounts,
+            ...extra,
+        });
+
+        this.deployments = {};
+        this.services = {};
+        this.hosts = [];
+        this.footprint = [];
+        for (const [pname, p] of Object.entries(app.processes)) {
+            const component = pname;
+            const labels = appLabels(component);
+            const selector = selectorOf(component);
+            const bounds = instanceBounds(p);
+            const res = processResources(p);
+            const isWeb = p.type === "web";
+            const env_: EnvVar[] = [...(p.port !== undefined ? [{ name: "PORT", value: `${p.port}` }] : []), ...baseEnv()];
+            const ports = p.port !== undefined ? [{ name: "http", containerPort: p.port }] : undefined;
+            const probes = renderProbes(p);
+            const canary = isWeb && pname === "web" ? app.canary : undefined;
+            const deploymentFor = (track: "stable" | "canary", img: pulumi.Input<string>, replicas: number | undefined) => new k8s.apps.v1.Deployment(
+                track === "stable" ? `${name}-${pname}` : `${name}-${pname}-canary`,
+                {
+                    metadata: { name: track === "stable" ? `${app.name}-${pname}` : `${app.name}-${pname}-canary`, namespace: ns, labels: { ...labels, [TRACK_LABEL]: track } },
+                    spec: {
+                        replicas,
+                        selector: { matchLabels: { ...selector, [TRACK_LABEL]: track } },
+                        template: {
+                            metadata: { labels: { ...labels, [TRACK_LABEL]: track } },
+                            spec: {
+                                ...podBase,
+                                topologySpreadConstraints: topologySpread(env, selector),
+                                containers: [container(pname, img, p, res, { env: env_, ports, ...probes })],
+                            },
+                        },
+                    },
+                }, { parent: this });
+
+            // An autoscaled Deployment leaves replicas to the HPA; setting them here would fight it on every update.
+            this.deployments[pname] = deploymentFor("stable", image, bounds.autoscale ? undefined : bounds.min);
+            this.footprint.push({ module: "app-runtime", name: `${app.name}-${pname}`, replicas: bounds.min, containers: [res], team: app.team });
+            if (canary) {
+                deploymentFor("canary", mirrorImage(canary.image, args.imageMirror), 1);
+                this.footprint.push({ module: "app-runtime", name: `${app.name}-${pname}-canary`, replicas: 1, containers: [res], team: app.team });
+            }
+
+            if (bounds.autoscale) {
+                const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [
+                    { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: bounds.cpuTarget } } },
+                ];
+                if (bounds.memoryTarget !== undefined) {
+                    metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: bounds.memoryTarget } } });
+                }
+                new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-${pname}-hpa`, {
+                    metadata: { name: `${app.name}-${pname}`, namespace: ns, labels },
+                    spec: {
+                        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: this.deployments[pname].metadata.name },
+                        minReplicas: bounds.min,
+                        maxReplicas: bounds.max,
+                        metrics,
+                    },
+                }, { parent: this });
+            }
+
+            if (bounds.max > 0) {
+                // maxUnavailable (not minAvailable) so a single-instance app never blocks a node drain.
+                new k8s.policy.v1.PodDisruptionBudget(`${name}-${pname}-pdb`, {
+                    metadata: { name: `${app.name}-${pname}`, namespace: ns, labels },
+                    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+                }, { parent: this });
+            }
+
+            if (!isWeb || p.port === undefined) {
+                continue;
+            }
+            // The Service selects both tracks; the router weights them (see app-router.ts).
+            const svc = new k8s.core.v1.Service(`${name}-${pname}-svc`, {
+                metadata: { name: `${app.name}-${pname}`, namespace: ns, labels },
+                spec: { selector, ports: [{ name: "http", port: 80, targetPort: "http" }] },
+            }, { parent: this });
+            this.services[pname] = svc;
+
+            const routes: RouteSpec[] = [];
+            if (pname === "web") {
+                routes.push({ host: appHost(app.name, app.team, args.domain), paths: ["/"], serviceName: svc.metadata.name, servicePort: 80, tls: true });
+            }
+            for (const r of app.routes.filter((x) => x.process === pname)) {
+                routes.push({ host: r.host ?? appHost(app.name, app.team, args.domain), paths: r.paths, serviceName: svc.metadata.name, servicePort: 80, tls: r.tls });
+            }
+            if (routes.length === 0) {
+                continue;
+            }
+            for (const r of routes) {
+                if (!this.hosts.includes(r.host)) {
+                    this.hosts.push(r.host);
+                }
+            }
+            new k8s.networking.v1.Ingress(`${name}-${pname}-ingress`, {
+                metadata: {
+                    name: `${app.name}-${pname}`,
+                    namespace: ns,
+                    labels,
+                    annotations: canary ? trafficSplitAnnotations(canary.weight) : undefined,
+                },
+                spec: renderIngressSpec(ingressClassName, mergeSameHost(routes)),
+            }, { parent: this });
+        }
+
+        for (const [job, c] of Object.entries(app.cron)) {
+            const labels = appLabels(`cron-${job}`);
+            const res = SIZE_PRESETS[c.size];
+            new k8s.batch.v1.CronJob(`${name}-cron-${job}`, {
+                metadata: { name: `${app.name}-${job}`, namespace: ns, labels },
+                spec: {
+                    schedule: c.schedule,
+                    concurrencyPolicy: "Forbid",
+                    successfulJobsHistoryLimit: 3,
+                    failedJobsHistoryLimit: 3,
+                    jobTemplate: {
+                        spec: {
+                            backoffLimit: 2,
+                            template: {
+                                metadata: { labels },
+                                spec: { ...podBase, restartPolicy: "Never", containers: [container(job, image, { command: c.command }, res, { env: baseEnv() })] },
+                            },
+                        },
+                    },
+                },
+            }, { parent: this });
+        }
+
+        this.registerOutputs({ hosts: this.hosts });
+    }
+}
+
+/** Joins routes to the same host (paths concatenated) so an Ingress never repeats a host rule. */
+export function mergeSameHost(routes: RouteSpec[]): RouteSpec[] {
+    const out: RouteSpec[] = [];
+    for (const r of routes) {
+        const same = out.find((o) => o.host === r.host);
+        if (same) {
+            same.paths = [...same.paths, ...r.paths.filter((p) => !same.paths.includes(p))];
+            if (typeof r.tls === "string") {
+                same.tls = r.tls;
+            }
+        } else {
+            out.push({ ...r, paths: [...r.paths] });
+        }
+    }
+    return out;
+}

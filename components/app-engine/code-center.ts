@@ -1,0 +1,261 @@
+/**
+ * Code Center: code storage, and building code into images for deployment. Gitea (Git hosting)
+ * on a PostgreSQL instance from the Services catalog, and a rootless BuildKit daemon that builds
+ * images without a Docker daemon and pushes them to the platform registry.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { CommonArgs, ResourceRequirements } from "../core/types";
+import { selectorLabels, standardLabels } from "../core/labels";
+import { mirrorImage } from "../core/images";
+import { resources } from "../core/resources";
+import { RegistryContext } from "../core/context";
+import { BUILDKIT_IMAGE, GITEA_IMAGE } from "../versions";
+import { platformHosts, renderIngressSpec } from "./app-router";
+import { BackingService } from "./backing-service";
+import { RandomSecret } from "./secret-source";
+import {
+    TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, policyExemptions, restrictedContainerSecurityContext, restrictedPodSecurityContext,
+} from "./workload";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/**
+ * Gitea's env configuration (`GITEA__section__KEY`), database values read from the binding
+ * Secret. `DB_HOST`/`DB_PORT` come first so the kubelet can expand `$(DB_HOST):$(DB_PORT)`.
+ */
+export function giteaEnv(domain: string, dbSecret: pulumi.Input<string>, appSecret: pulumi.Input<string>): EnvVar[] {
+    const fromDb = (key: string) => ({ valueFrom: { secretKeyRef: { name: dbSecret, key } } });
+    const fromApp = (key: string) => ({ valueFrom: { secretKeyRef: { name: appSecret, key } } });
+    const host = platformHosts(domain).git;
+    return [
+        { name: "DB_HOST", ...fromDb("host") },
+        { name: "DB_PORT", ...fromDb("port") },
+        { name: "GITEA__database__DB_TYPE", value: "postgres" },
+        { name: "GITEA__database__HOST", value: "$(DB_HOST):$(DB_PORT)" },
+        { name: "GITEA__database__NAME", ...fromDb("database") },
+        { name: "GITEA__database__USER", ...fromDb("username") },
+        { name: "GITEA__database__PASSWD", ...fromDb("password") },
+        { name: "GITEA__server__DOMAIN", value: host },
+        { name: "GITEA__server__ROOT_URL", value: `https://${host}/` },
+        { name: "GITEA__server__HTTP_PORT", value: "3000" },
+        { name: "GITEA__server__DISABLE_SSH", value: "true" },
+        { name: "GITEA__security__INSTALL_LOCK", value: "true" },
+        { name: "GITEA__security__SECRET_KEY", ...fromApp("secret-key") },
+        { name: "GITEA__security__INTERNAL_TOKEN", ...fromApp("internal-token") },
+        { name: "GITEA__actions__ENABLED", value: "true" },
+    ];
+}
+
+/**
+ * The `buildctl` arguments a CI job runs against the builder to build `context` and push it to
+ * `image` (reference with the platform registry host).
+ */
+export function buildctlArgs(builderAddress: string, image: string, context = ".", dockerfile = "."): string[] {
+    return [
+        "--addr", builderAddress,
+        "build",
+        "--frontend", "dockerfile.v0",
+        "--local", `context=${context}`,
+        "--local", `dockerfile=${dockerfile}`,
+        "--output", `type=image,name=${image},push=true`,
+    ];
+}
+
+/** Arguments of `CodeCenter`. */
+export interface CodeCenterArgs extends CommonArgs {
+    /** Base domain: Gitea is `git.<domain>`. */
+    domain: string;
+    /** Namespace of Gitea. @default "containercloud-code" */
+    namespace?: string;
+    /** Namespace of the builder (privileged: rootless BuildKit needs an unconfined seccomp profile). @default "containercloud-builds" */
+    buildNamespace?: string;
+    /** Block StorageClass for repositories and the database. */
+    storageClass: pulumi.Input<string>;
+    /** Repository volume size. @default "10Gi" */
+    repositoryStorage?: string;
+    /** Platform registry the builder pushes to. Required when the builder is on. */
+    registry?: RegistryContext;
+    /** Run the image builder. @default true */
+    builder?: boolean;
+    /** IngressClass for Gitea's route. @default none (no Ingress) */
+    ingressClassName?: string;
+    /** Gitea resources. @default 100m/256Mi requests, 1/1Gi limits */
+    giteaResources?: ResourceRequirements;
+    /** Builder resources. @default 250m/512Mi requests, 2/2Gi limits */
+    builderResources?: ResourceRequirements;
+    /** PriorityClass. @default none */
+    priorityClassName?: string;
+}
+
+/** Code Center: Gitea with its PostgreSQL, and a rootless BuildKit builder. */
+export class CodeCenter extends pulumi.ComponentResource {
+    /** Gitea URL. */
+    public readonly gitUrl: string;
+    /** Address CI jobs give `buildctl --addr`; undefined without the builder. */
+    public readonly builderAddress?: string;
+    /** Gitea's database. */
+    public readonly database: BackingService;
+    /** What the module reserves, for the resource audit. */
+    public readonly footprint: WorkloadFootprint[];
+
+    constructor(name: string, args: CodeCenterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("containercloud:appengine:CodeCenter", name, {}, opts);
+        const nsName = args.namespace ?? "containercloud-code";
+        const buildNsName = args.buildNamespace ?? "containercloud-builds";
+        const withBuilder = args.builder ?? true;
+        if (withBuilder && !args.registry) {
+            throw new pulumi.ResourceError("codeCenter.builder needs the platform registry to push to: enable containercloud:registry or set appEngine.codeCenter.builder to false", this);
+        }
+        const giteaRes = args.giteaResources ?? resources("100m", "256Mi", "1", "1Gi");
+        const builderRes = args.builderResources ?? resources("250m", "512Mi", "2", "2Gi");
+        const repoStorage = args.repositoryStorage ?? "10Gi";
+        const host = platformHosts(args.domain).git;
+
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
+            metadata: { name: nsName, labels: { ...standardLabels(nsName, "code-center", args.labels), "pod-security.kubernetes.io/enforce": "restricted" } },
+        }, { parent: this });
+        const namespace = ns.metadata.name;
+
+        this.database = new BackingService(`${name}-gitea-db`, {
+            type: "postgres",
+            namespace,
+            instanceName: "gitea-db",
+            database: "gitea",
+            storageClass: args.storageClass,
+            imageMirror: args.imageMirror,
+            priorityClassName: args.priorityClassName,
+            labels: args.labels,
+        }, { parent: this });
+
+        const gt = { labels: standardLabels("gitea", "code-center", args.labels), selector: selectorLabels("gitea", "code-center") };
+        const secretKey = new RandomSecret(`${name}-gitea-secret-key`, { length: 64 }, { parent: this });
+        const internalToken = new RandomSecret(`${name}-gitea-internal-token`, { length: 64 }, { parent: this });
+        const appSecret = new k8s.core.v1.Secret(`${name}-gitea-secrets`, {
+            metadata: { name: "gitea-secrets", namespace, labels: gt.labels },
+            stringData: { "secret-key": secretKey.result, "internal-token": internalToken.result },
+        }, { parent: this });
+        const svc = new k8s.core.v1.Service(`${name}-gitea-svc`, {
+            metadata: { name: "gitea", namespace, labels: gt.labels },
+            spec: { selector: gt.selector, ports: [{ name: "http", port: 80, targetPort: "http" }] },
+        }, { parent: this });
+        new k8s.apps.v1.StatefulSet(`${name}-gitea`, {
+            metadata: { name: "gitea", namespace, labels: gt.labels },
+            spec: {
+                serviceName: svc.metadata.name,
+                replicas: 1,
+                selector: { matchLabels: gt.selector },
+                template: {
+                    metadata: { labels: gt.labels },
+                    spec: {
+                        automountServiceAccountToken: false,
+                        priorityClassName: args.priorityClassName,
+                        securityContext: restrictedPodSecurityContext(1000),
+                        containers: [{
+                            name: "gitea",
+                            image: mirrorImage(GITEA_IMAGE, args.imageMirror),
+                            env: giteaEnv(args.domain, this.database.bindingSecretName, appSecret.metadata.name),
+                            ports: [{ name: "http", containerPort: 3000 }],
+                            resources: containerResources(giteaRes),
+                            securityContext: restrictedContainerSecurityContext(),
+                            readinessProbe: { httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 10, initialDelaySeconds: 10 },
+                            livenessProbe: { httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 30, initialDelaySeconds: 60 },
+                            startupProbe: { httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 5, failureThreshold: 60 },
+                            // The rootless image writes app.ini from the env at start: /etc/gitea must be writable.
+                            volumeMounts: [{ name: "data", mountPath: "/var/lib/gitea" }, { name: "config", mountPath: "/etc/gitea" }, TMP_MOUNT],
+                        }],
+                        volumes: [{ name: "config", emptyDir: {} }, TMP_VOLUME],
+                    },
+                },
+                volumeClaimTemplates: [{
+                    metadata: { name: "data" },
+                    spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClass, resources: { requests: { storage: repoStorage } } },
+                }],
+            },
+        }, { parent: this, dependsOn: [this.database] });
+        if (args.ingressClassName) {
+            new k8s.networking.v1.Ingress(`${name}-gitea-ingress`, {
+                metadata: { name: "gitea", namespace, labels: gt.labels },
+                spec: renderIngressSpec(args.ingressClassName, [{ host, paths: ["/"], serviceName: svc.metadata.name, servicePort: 80, tls: true }]),
+            }, { parent: this });
+        }
+        this.footprint = [
+            { module: "code-center", name: "gitea", replicas: 1, containers: [giteaRes], storage: repoStorage },
+            ...this.database.footprint.map((f) => ({ ...f, module: "code-center" })),
+        ];
+
+        if (withBuilder && args.registry) {
+            const bk = { labels: standardLabels("buildkitd", "code-center", args.labels), selector: selectorLabels("buildkitd", "code-center") };
+            // Rootless BuildKit needs an unconfined seccomp/AppArmor profile to create its user
+            // namespaces, which Pod Security restricted and baseline refuse: its own namespace is privileged.
+            const bns = new k8s.core.v1.Namespace(`${name}-builds-ns`, {
+                metadata: { name: buildNsName, labels: { ...standardLabels(buildNsName, "code-center", args.labels), "pod-security.kubernetes.io/enforce": "privileged" } },
+            }, { parent: this });
+            const bnamespace = bns.metadata.name;
+            const pushSecret = new k8s.core.v1.Secret(`${name}-registry-push`, {
+                metadata: { name: "registry-push", namespace: bnamespace, labels: bk.labels },
+                type: "kubernetes.io/dockerconfigjson",
+                stringData: { ".dockerconfigjson": args.registry.dockerConfigJson },
+            }, { parent: this });
+            new k8s.core.v1.Service(`${name}-buildkitd-svc`, {
+                metadata: { name: "buildkitd", namespace: bnamespace, labels: bk.labels },
+                spec: { selector: bk.selector, ports: [{ name: "buildkit", port: 1234, targetPort: "buildkit" }] },
+            }, { parent: this });
+            new k8s.apps.v1.Deployment(`${name}-buildkitd`, {
+                metadata: {
+                    name: "buildkitd",
+                    namespace: bnamespace,
+                    labels: bk.labels,
+                    annotations: policyExemptions([
+                        { rule: "read-only-root-fs", reason: "rootless BuildKit unpacks base images and runs build steps inside its own filesystem" },
+                    ]),
+                },
+                spec: {
+                    replicas: 1,
+                    selector: { matchLabels: bk.selector },
+                    template: {
+                        metadata: { labels: bk.labels },
+                        spec: {
+                            automountServiceAccountToken: false,
+                            priorityClassName: args.priorityClassName,
+                            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
+                            containers: [{
+                                name: "buildkitd",
+                                image: mirrorImage(BUILDKIT_IMAGE, args.imageMirror),
+                                args: ["--addr", "unix:///run/user/1000/buildkit/buildkitd.sock", "--addr", "tcp://0.0.0.0:1234", "--oci-worker-no-process-sandbox"],
+                                env: [{ name: "DOCKER_CONFIG", value: "/home/user/.docker" }],
+                                ports: [{ name: "buildkit", containerPort: 1234 }],
+                                resources: containerResources(builderRes),
+                                securityContext: {
+                                    runAsNonRoot: true,
+                                    readOnlyRootFilesystem: false,
+                                    allowPrivilegeEscalation: false,
+                                    capabilities: { drop: ["ALL"] },
+                                    seccompProfile: { type: "Unconfined" },
+                                    appArmorProfile: { type: "Unconfined" },
+                                },
+                                readinessProbe: { exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 5 },
+                                livenessProbe: { exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 15 },
+                                volumeMounts: [
+                                    { name: "cache", mountPath: "/home/user/.local/share/buildkit" },
+                                    { name: "docker-config", mountPath: "/home/user/.docker", readOnly: true },
+                                    TMP_MOUNT,
+                                ],
+                            }],
+                            volumes: [
+                                { name: "cache", emptyDir: { sizeLimit: "20Gi" } },
+                                { name: "docker-config", secret: { secretName: pushSecret.metadata.name, items: [{ key: ".dockerconfigjson", path: "config.json" }] } },
+                                TMP_VOLUME,
+                            ],
+                        },
+                    },
+                },
+            }, { parent: this });
+            this.builderAddress = `tcp://buildkitd.${buildNsName}.svc:1234`;
+            this.footprint.push({ module: "code-center", name: "buildkitd", replicas: 1, containers: [builderRes] });
+        }
+
+        this.gitUrl = `https://${host}`;
+        this.registerOutputs({ gitUrl: this.gitUrl, builderAddress: this.builderAddress });
+    }
+}

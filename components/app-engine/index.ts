@@ -1,0 +1,38 @@
+/** The App Engine: the app model, the eight modules and their wiring. */
+export {
+    appManifestSchema, parseAppManifest, parseAppManifests, readAppManifestDir, loadApps, processResources, instanceBounds,
+    SERVICE_TYPES, SIZE_PRESETS,
+} from "./app-manifest";
+export type { AppManifest, ProcessSpec, ServiceBindingSpec, ServiceType, AppParseResult, AppsLoadResult } from "./app-manifest";
+export { App, BINDING_KEYS, BINDING_ROOT, bindingEnvVars, bindingProjectedVolume, bindingEnvPrefix, renderProbes, imageVersion, mergeSameHost } from "./app";
+export type { AppArgs, AppBinding } from "./app";
+export {
+    AppRouter, HAPROXY_CONTROLLER, TRACK_LABEL, ROUTER_NAMESPACE_LABELS, appHost, platformHosts, trafficSplitAnnotations, renderIngressSpec, renderRouterConfig,
+} from "./app-router";
+export type { AppRouterArgs, RouteSpec, PlatformRoute } from "./app-router";
+export { AppRuntime, registryCredentials, appRepository } from "./app-runtime";
+export type { AppRuntimeArgs } from "./app-runtime";
+export { BackingService, serviceProfile, serviceUri, SERVICE_SIZES } from "./backing-service";
+export type { BackingServiceArgs, ServiceProfile } from "./backing-service";
+export { Services, serviceInstancesForApps, bindingKey } from "./services";
+export type { ServicesArgs, ServiceInstanceRequest, ServiceSize } from "./services";
+export { PlatformControl, PRIORITY_CLASSES, renderPriorityClasses, nodeRoleSpec, nodeRoleCommands, auditResources } from "./platform-control";
+export type { PlatformControlArgs, NodeRole, ResourceAudit, ResourceSum } from "./platform-control";
+export { ManageSystem, bindingSubjects } from "./manage-system";
+export type { ManageSystemArgs } from "./manage-system";
+export {
+    PlatformSupport, renderPrometheusConfig, renderAlertRules, renderAlertmanagerConfig, renderGrafanaDatasources,
+    renderGrafanaDashboardProvider, renderOverviewDashboard, renderOtelCollectorConfig, DEFAULT_SUPPORT_SIZES,
+} from "./platform-support";
+export type { PlatformSupportArgs, PlatformSupportSizes, PrometheusConfigOptions } from "./platform-support";
+export { LogCenter, renderFluentBitConfig, renderLokiConfig, retentionHours } from "./log-center";
+export type { LogCenterArgs, LokiStorage, FluentBitConfigOptions } from "./log-center";
+export { CodeCenter, giteaEnv, buildctlArgs } from "./code-center";
+export type { CodeCenterArgs } from "./code-center";
+export { AppEngine, parseServiceAddress, routerCertificateNames } from "./app-engine";
+export type { AppEngineArgs, ModuleSwitch, RouterTls } from "./app-engine";
+export {
+    NODE_ROLE_LABEL, POLICY_EXEMPTIONS_ANNOTATION, policyExemptions, restrictedContainerSecurityContext, restrictedPodSecurityContext,
+    rolePlacement, topologySpread, haAffinity, containerResources,
+} from "./workload";
+export type { WorkloadFootprint, PolicyExemption, RolePlacement } from "./workload";
