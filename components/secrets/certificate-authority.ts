@@ -35,9 +35,9 @@ export interface CertificateAuthorityArgs {
 /** A CA: `certPem` is public, `keyPem` is secret. */
 export class CertificateAuthority extends pulumi.dynamic.Resource {
     /** CA certificate, PEM. */
-    public readonly certPem!: pulumi.Output<string>;
+    declare public readonly certPem: pulumi.Output<string>;
     /** CA private key, PEM (secret). */
-    public readonly keyPem!: pulumi.Output<string>;
+    declare public readonly keyPem: pulumi.Output<string>;
 
     constructor(name: string, args: CertificateAuthorityArgs, opts?: pulumi.CustomResourceOptions) {
         const validityDays = args.validityDays ?? 3650;

@@ -49,11 +49,11 @@ export interface CertificateArgs {
 /** A certificate: `certPem` and `caCertPem` are public, `keyPem` is secret. */
 export class Certificate extends pulumi.dynamic.Resource {
     /** Certificate, PEM. */
-    public readonly certPem!: pulumi.Output<string>;
+    declare public readonly certPem: pulumi.Output<string>;
     /** Private key, PEM (secret). */
-    public readonly keyPem!: pulumi.Output<string>;
+    declare public readonly keyPem: pulumi.Output<string>;
     /** The issuing CA's certificate, PEM. */
-    public readonly caCertPem!: pulumi.Output<string>;
+    declare public readonly caCertPem: pulumi.Output<string>;
 
     constructor(name: string, args: CertificateArgs, opts?: pulumi.CustomResourceOptions) {
         const validityDays = args.validityDays ?? 825;

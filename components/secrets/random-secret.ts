@@ -57,9 +57,9 @@ export interface RandomSecretArgs {
 /** A generated password; `result` and `bcryptHash` are secret outputs. */
 export class RandomSecret extends pulumi.dynamic.Resource {
     /** The password. */
-    public readonly result!: pulumi.Output<string>;
+    declare public readonly result: pulumi.Output<string>;
     /** bcrypt hash of the password ("" unless `bcrypt` was set). */
-    public readonly bcryptHash!: pulumi.Output<string>;
+    declare public readonly bcryptHash: pulumi.Output<string>;
 
     constructor(name: string, args: RandomSecretArgs = {}, opts?: pulumi.CustomResourceOptions) {
         const length = args.length ?? 32;

@@ -1,0 +1,7 @@
+/** Registry: the platform's image registry. */
+export { Registry } from "./registry";
+export type { RegistryArgs, RegistryTls, S3RegistryStorage, FilesystemRegistryStorage } from "./registry";
+export {
+    REGISTRY_PORTS, renderRegistryConfig, maintenanceSection, readOnlyOverride, garbageCollectScript, renderDockerConfigJson, htpasswdLine,
+} from "./registry-config";
+export type { RegistryConfigOptions, RegistryStorageKind } from "./registry-config";

@@ -1,0 +1,44 @@
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { recordRegistrations, Recorder } from "../helpers/mocks";
+
+const rec: Recorder = recordRegistrations();
+let secret: import("../../components/secrets/random-secret").RandomSecret;
+let cert: import("../../components/secrets/certificate").Certificate;
+
+describe("secret resources under mocks", () => {
+    before(async () => {
+        const rs = await import("../../components/secrets/random-secret");
+        const ca = await import("../../components/secrets/certificate-authority");
+        const c = await import("../../components/secrets/certificate");
+        secret = new rs.RandomSecret("pw", { length: 20, bcrypt: true });
+        const authority = new ca.CertificateAuthority("ca", { commonName: "test CA" });
+        cert = new c.Certificate("leaf", { caCertPem: authority.certPem, caKeyPem: authority.keyPem, commonName: "leaf", dnsNames: ["leaf.svc"] });
+        await rec.settle();
+    });
+
+    it("exposes its generated values as Outputs (not shadowed by class fields)", () => {
+        assert.ok(pulumi.Output.isInstance(secret.result));
+        assert.ok(pulumi.Output.isInstance(secret.bcryptHash));
+        assert.ok(pulumi.Output.isInstance(cert.keyPem));
+    });
+
+    it("registers a RandomSecret with its resolved defaults", () => {
+        const r = rec.one("pulumi-nodejs:dynamic/containercloud:RandomSecret", "pw");
+        assert.equal(r.inputs.length, 20);
+        assert.equal(r.inputs.charset, "alphanumeric");
+        assert.equal(r.inputs.bcrypt, true);
+    });
+
+    it("registers a Certificate with its SANs and server usage by default", () => {
+        const r = rec.one("pulumi-nodejs:dynamic/containercloud:Certificate", "leaf");
+        assert.deepEqual(r.inputs.dnsNames, ["leaf.svc"]);
+        assert.deepEqual(r.inputs.usages, ["server"]);
+    });
+
+    it("rejects a bad IP address naming the field", async () => {
+        const c = await import("../../components/secrets/certificate");
+        assert.throws(() => new c.Certificate("bad", { caCertPem: "a", caKeyPem: "b", commonName: "x", ipAddresses: ["nope"] }), /Certificate bad: ipAddresses: "nope" is not an IP address/);
+    });
+});
