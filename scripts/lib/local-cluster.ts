@@ -12,8 +12,16 @@ import { LOGS, ROOT, STATE } from "./paths";
 import { elapsed, say } from "./log";
 import { cachedBinary, controlPlaneTools, ensureGoTool, KUBERNETES_VERSION } from "./tools";
 
-/** kwok cluster name. */
+/** kwok cluster name of the local control plane. */
 export const CLUSTER_NAME = "containercloud";
+
+/** Which kwok cluster a call is about: the local control plane by default, or a test's own. */
+export interface ClusterRef {
+    /** kwok cluster name. */
+    name: string;
+    /** Kubeconfig path for it. */
+    kubeconfig: string;
+}
 /** Folder of the local control plane's files. */
 export const LOCAL_DIR = path.join(STATE, "local");
 /** Kubeconfig the local stack and kubectl use. */
@@ -105,23 +113,26 @@ function kwokctl(args: string[], opts: { quiet?: boolean } = {}): { code: number
     return { code: r.status ?? 1, out: `${r.stdout ?? ""}${r.stderr ?? ""}` };
 }
 
-/** Runs kubectl against the local cluster. */
-export function kubectl(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-    const r = spawnSync("kubectl", ["--kubeconfig", KUBECONFIG, ...args], { encoding: "utf8", input, maxBuffer: 64 * 1024 * 1024 });
+/** The local control plane. */
+export const LOCAL_CLUSTER: ClusterRef = { name: CLUSTER_NAME, kubeconfig: KUBECONFIG };
+
+/** Runs kubectl against a cluster (the local control plane by default). */
+export function kubectl(args: string[], input?: string, cluster: ClusterRef = LOCAL_CLUSTER): { code: number; stdout: string; stderr: string } {
+    const r = spawnSync("kubectl", ["--kubeconfig", cluster.kubeconfig, ...args], { encoding: "utf8", input, maxBuffer: 64 * 1024 * 1024 });
     return { code: r.status ?? 1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
 /** True when the API server answers /readyz. */
-export function isUp(): boolean {
-    if (!fs.existsSync(KUBECONFIG)) {
+export function isUp(cluster: ClusterRef = LOCAL_CLUSTER): boolean {
+    if (!fs.existsSync(cluster.kubeconfig)) {
         return false;
     }
-    const r = kubectl(["get", "--raw", "/readyz", "--request-timeout=5s"]);
+    const r = kubectl(["get", "--raw", "/readyz", "--request-timeout=5s"], undefined, cluster);
     return r.code === 0 && r.stdout.trim() === "ok";
 }
 
-function apply(objects: Record<string, unknown>[]): void {
-    const r = kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
+function apply(objects: Record<string, unknown>[], cluster: ClusterRef): void {
+    const r = kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }), cluster);
     if (r.code !== 0) {
         throw new Error(`kubectl apply failed: ${r.stderr}`);
     }
@@ -131,28 +142,31 @@ function apply(objects: Record<string, unknown>[]): void {
 export interface LocalUpOptions {
     /** StorageClasses to back with a pool of static volumes. @default [] */
     storageClasses?: string[];
+    /** The cluster to start. @default the local control plane */
+    cluster?: ClusterRef;
 }
 
 /** Starts the local control plane unless it runs; idempotent. Resolves to true when it had to start it. */
 export async function localUp(opts: LocalUpOptions = {}): Promise<boolean> {
     const start = Date.now();
+    const cluster = opts.cluster ?? LOCAL_CLUSTER;
     const bins = await ensureControlPlaneTools();
-    const running = isUp();
+    const running = isUp(cluster);
     if (running) {
-        say("local", `control plane already running (kubeconfig ${path.relative(ROOT, KUBECONFIG)})`);
+        say("local", `control plane already running (kubeconfig ${path.relative(ROOT, cluster.kubeconfig)})`);
     } else {
-        fs.mkdirSync(LOCAL_DIR, { recursive: true });
+        fs.mkdirSync(path.dirname(cluster.kubeconfig), { recursive: true });
         // A stale cluster (e.g. after a reboot) is removed before it is created again.
-        kwokctl(["delete", "cluster", "--name", CLUSTER_NAME], { quiet: true });
+        kwokctl(["delete", "cluster", "--name", cluster.name], { quiet: true });
         say("local", "starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok");
         const r = kwokctl([
-            "create", "cluster", "--name", CLUSTER_NAME, "--runtime", "binary",
+            "create", "cluster", "--name", cluster.name, "--runtime", "binary",
             "--kube-apiserver-binary", bins["kube-apiserver"],
             "--kube-controller-manager-binary", bins["kube-controller-manager"],
             "--kube-scheduler-binary", bins["kube-scheduler"],
             "--etcd-binary", bins["etcd"],
             "--kwok-controller-binary", bins["kwok"],
-            "--kubeconfig", KUBECONFIG,
+            "--kubeconfig", cluster.kubeconfig,
             "--disable-qps-limits",
             "--wait", "3m",
         ], { quiet: true });
@@ -162,19 +176,19 @@ export async function localUp(opts: LocalUpOptions = {}): Promise<boolean> {
             throw new Error(`kwokctl could not create the cluster (exit ${r.code}); see .state/logs/local.log and ${path.relative(ROOT, KWOK_HOME)}`);
         }
     }
-    apply(LOCAL_NODES.map(nodeManifest));
+    apply(LOCAL_NODES.map(nodeManifest), cluster);
     const pools = (opts.storageClasses ?? []).flatMap((sc) => volumePool(sc, 24));
     if (pools.length > 0) {
-        apply(pools);
+        apply(pools, cluster);
     }
-    say("local", `ready in ${elapsed(Date.now() - start)}: ${LOCAL_NODES.length} simulated nodes (${LOCAL_NODES.map((n) => `${n.name}:${n.role}`).join(", ")}); kubeconfig ${path.relative(process.cwd(), KUBECONFIG)}`);
+    say("local", `ready in ${elapsed(Date.now() - start)}: ${LOCAL_NODES.length} simulated nodes (${LOCAL_NODES.map((n) => `${n.name}:${n.role}`).join(", ")}); kubeconfig ${path.relative(process.cwd(), cluster.kubeconfig)}`);
     return !running;
 }
 
-/** Stops the local control plane and removes its data. */
-export function localDown(): void {
-    const r = kwokctl(["delete", "cluster", "--name", CLUSTER_NAME], { quiet: true });
-    fs.rmSync(KUBECONFIG, { force: true });
+/** Stops a cluster (the local control plane by default) and removes its data. */
+export function localDown(cluster: ClusterRef = LOCAL_CLUSTER): void {
+    const r = kwokctl(["delete", "cluster", "--name", cluster.name], { quiet: true });
+    fs.rmSync(cluster.kubeconfig, { force: true });
     say("local", r.code === 0 ? "control plane stopped and its data removed" : "no local control plane was running");
 }
 

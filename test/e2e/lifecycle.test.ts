@@ -1,0 +1,149 @@
+/**
+ * The platform's life cycle with the real Pulumi CLI against a real Kubernetes control plane
+ * (etcd, kube-apiserver, kube-controller-manager, kube-scheduler; nodes and pods simulated by kwok).
+ * The test starts its own kwok cluster and uses its own stack and backend, so it never touches the
+ * user's `local` stack or control plane.
+ */
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawn } from "child_process";
+import { parse, stringify } from "yaml";
+import { ClusterRef, kubectl, localDown, localUp } from "../../scripts/lib/local-cluster";
+import { localStorageClasses } from "../../scripts/lib/local-stack";
+import { ensureToolchain } from "../../scripts/lib/setup";
+import { pulumiBinary, pulumiEnv, pulumiSync } from "../../scripts/lib/pulumi";
+import { ROOT, STATE } from "../../scripts/lib/paths";
+
+const STACK = "e2e-lifecycle";
+const CLUSTER: ClusterRef = { name: "containercloud-e2e", kubeconfig: path.join(STATE, "e2e", "kubeconfig") };
+const STACK_FILE = path.join(ROOT, "stacks", `Pulumi.${STACK}.yaml`);
+const backend = fs.mkdtempSync(path.join(os.tmpdir(), "containercloud-e2e-backend-"));
+const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "e2e-lifecycle-passphrase" };
+
+function pulumi(args: string[]) {
+    return pulumiSync([...args, "-s", STACK, "--non-interactive"], { stack: STACK, env });
+}
+
+function writeStackConfig(mutate?: (config: Record<string, any>) => void): void {
+    const local = parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.local.yaml"), "utf8")) as { config: Record<string, any> };
+    const config = structuredClone(local.config);
+    config["containercloud:cluster"] = { mode: "kubeconfig", kubeconfig: CLUSTER.kubeconfig };
+    mutate?.(config);
+    const current = fs.existsSync(STACK_FILE) ? (parse(fs.readFileSync(STACK_FILE, "utf8")) ?? {}) : {};
+    fs.writeFileSync(STACK_FILE, stringify({ ...current, config }));
+}
+
+/** Workloads whose ready count is below the desired count, as `Kind ns/name ready/desired`. */
+function unreadyWorkloads(): string[] {
+    const r = kubectl(["get", "deploy,sts,ds", "-A", "-o", "json"], undefined, CLUSTER);
+    assert.equal(r.code, 0, r.stderr);
+    const items = JSON.parse(r.stdout).items as any[];
+    const bad: string[] = [];
+    for (const w of items) {
+        const desired = w.kind === "DaemonSet" ? w.status?.desiredNumberScheduled : (w.spec?.replicas ?? 1);
+        const ready = w.kind === "DaemonSet" ? w.status?.numberReady : w.status?.readyReplicas;
+        if ((ready ?? 0) < desired || (w.kind === "DaemonSet" && desired === 0)) {
+            bad.push(`${w.kind} ${w.metadata.namespace}/${w.metadata.name} ${ready ?? 0}/${desired}`);
+        }
+    }
+    return bad;
+}
+
+/** Objects the platform labels as its own, across the namespaced and cluster-scoped kinds it uses. */
+function platformObjects(): string[] {
+    const kinds = "namespaces,deployments,statefulsets,daemonsets,services,configmaps,secrets,resourcequotas,limitranges,networkpolicies,rolebindings,clusterroles,clusterrolebindings,jobs,cronjobs,ingresses,persistentvolumeclaims";
+    const r = kubectl(["get", kinds, "-A", "-l", "app.kubernetes.io/part-of=containercloud", "-o", "name"], undefined, CLUSTER);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.split("\n").filter(Boolean);
+}
+
+describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 }, () => {
+    before(async () => {
+        await ensureToolchain();
+        await localUp({ cluster: CLUSTER, storageClasses: localStorageClasses() });
+        writeStackConfig();
+        const init = pulumiSync(["stack", "init", STACK, "--secrets-provider", "passphrase"], { stack: STACK, env });
+        assert.equal(init.code, 0, init.stderr);
+        writeStackConfig();
+    });
+
+    after(() => {
+        fs.rmSync(STACK_FILE, { force: true });
+        fs.rmSync(backend, { recursive: true, force: true });
+        localDown(CLUSTER);
+    });
+
+    it("up converges and every workload reports ready", () => {
+        const r = pulumi(["up", "--yes", "--skip-preview"]);
+        assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+        assert.deepEqual(unreadyWorkloads(), []);
+        assert.ok(platformObjects().length > 0, "the platform created objects in the cluster");
+    });
+
+    it("a second preview shows no changes", () => {
+        const r = pulumi(["preview", "--expect-no-changes"]);
+        assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    });
+
+    it("refresh finds no drift", () => {
+        const r = pulumi(["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
+        assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    });
+
+    it("the exported state holds no secret value in plain text", () => {
+        const secrets = kubectl(["get", "secrets", "-A", "-l", "app.kubernetes.io/part-of=containercloud", "-o", "json"], undefined, CLUSTER);
+        assert.equal(secrets.code, 0, secrets.stderr);
+        const values = (JSON.parse(secrets.stdout).items as any[])
+            .flatMap((s) => Object.values(s.data ?? {}) as string[])
+            .map((b64) => Buffer.from(b64, "base64").toString("utf8"))
+            .flatMap((v) => [v, ...v.split(/[\s"':,{}]+/)])
+            .filter((v) => v.length >= 12);
+        const exported = pulumi(["stack", "export"]);
+        assert.equal(exported.code, 0, exported.stderr);
+        for (const v of values) {
+            assert.ok(!exported.stdout.includes(v), `a secret value appears in plain text in the state: ${v.slice(0, 4)}…`);
+        }
+    });
+
+    it("an up killed mid-way is recovered by the documented procedure and the next up converges", async () => {
+        // A change that creates objects, so the killed up is in the middle of real work.
+        writeStackConfig((c) => {
+            c["containercloud:tenancy"].teams.interrupted = { namespaces: ["interrupted-a", "interrupted-b", "interrupted-c"] };
+        });
+        await new Promise<void>((resolve, reject) => {
+            const child = spawn(pulumiBinary(), ["up", "--yes", "--skip-preview", "--non-interactive", "-s", STACK], {
+                cwd: ROOT,
+                env: pulumiEnv(STACK, env),
+                detached: true,
+            });
+            let killed = false;
+            child.stdout.on("data", (d: Buffer) => {
+                if (!killed && /creating/.test(d.toString())) {
+                    killed = true;
+                    process.kill(-child.pid!, "SIGKILL");
+                }
+            });
+            child.on("exit", () => (killed ? resolve() : reject(new Error("the up finished before it could be interrupted"))));
+        });
+        // The documented recovery (README, "Recovering an interrupted up"): release the dead
+        // process's lock, let refresh reconcile the state with the cluster, then up again.
+        const cancel = pulumi(["cancel", "--yes"]);
+        assert.equal(cancel.code, 0, `${cancel.stdout}\n${cancel.stderr}`);
+        const refresh = pulumi(["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
+        assert.equal(refresh.code, 0, `${refresh.stdout}\n${refresh.stderr}`);
+        const up = pulumi(["up", "--yes", "--skip-preview"]);
+        assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
+        const again = pulumi(["preview", "--expect-no-changes"]);
+        assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
+        assert.deepEqual(unreadyWorkloads(), []);
+    });
+
+    it("destroy leaves no platform object in the cluster", () => {
+        const r = pulumi(["destroy", "--yes", "--skip-preview"]);
+        assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+        assert.deepEqual(platformObjects(), []);
+    });
+});
