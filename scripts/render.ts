@@ -40,11 +40,22 @@ export function yamlFiles(dir: string): string[] {
     return out.sort();
 }
 
-/** Renders one environment; returns the manifest files written. */
-export async function renderEnvironment(opts: RenderOptions): Promise<string[]> {
-    const source = path.join(ROOT, "stacks", `Pulumi.${opts.env}.yaml`);
+/** A throwaway stack carrying an environment's config, in a temporary backend. */
+export interface ThrowawayStack {
+    /** Stack name (`render-<env>-<pid>`). */
+    stack: string;
+    /** Environment for Pulumi runs against it (temporary backend, throwaway passphrase). */
+    env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Creates a throwaway stack with ENV's stack config and a render-only cluster target writing to
+ * `out`, runs `fn` with it, and removes the stack, its file and its backend afterwards.
+ */
+export async function withThrowawayStack<T>(envName: string, out: string, fn: (s: ThrowawayStack) => Promise<T>): Promise<T> {
+    const source = path.join(ROOT, "stacks", `Pulumi.${envName}.yaml`);
     if (!fs.existsSync(source)) {
-        throw new Error(`no stack file for environment "${opts.env}": expected ${path.relative(ROOT, source)}`);
+        throw new Error(`no stack file for environment "${envName}": expected ${path.relative(ROOT, source)}`);
     }
     const doc = parse(fs.readFileSync(source, "utf8")) as { config?: Record<string, unknown> };
     const config = { ...(doc.config ?? {}) };
@@ -53,15 +64,8 @@ export async function renderEnvironment(opts: RenderOptions): Promise<string[]> 
             throw new Error(`${path.relative(ROOT, source)} holds an encrypted value at ${k}: render cannot decrypt another stack's secrets; render from a stack file without secure values`);
         }
     }
-    const out = path.resolve(opts.out);
-    // Only the provider's own folders are cleared, so a stale manifest never survives a render.
-    for (const sub of ["0-crd", "1-manifest"]) {
-        fs.rmSync(path.join(out, sub), { recursive: true, force: true });
-    }
-    fs.mkdirSync(out, { recursive: true });
-    config["containercloud:cluster"] = { mode: "render", renderDir: out };
-
-    const stack = `render-${opts.env}-${process.pid}`;
+    config["containercloud:cluster"] = { mode: "render", renderDir: path.resolve(out) };
+    const stack = `render-${envName}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const stackFile = path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`);
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), "containercloud-render-"));
     const env = {
@@ -78,6 +82,24 @@ export async function renderEnvironment(opts: RenderOptions): Promise<string[]> 
         // Keep the encryption salt `stack init` wrote, and add the environment's config.
         const initDoc = fs.existsSync(stackFile) ? (parse(fs.readFileSync(stackFile, "utf8")) ?? {}) : {};
         fs.writeFileSync(stackFile, stringify({ ...initDoc, config }));
+        const result = await fn({ stack, env });
+        pulumiSync(["stack", "rm", "--yes", "--force", "-s", stack], { stack, env });
+        return result;
+    } finally {
+        fs.rmSync(stackFile, { force: true });
+        fs.rmSync(backend, { recursive: true, force: true });
+    }
+}
+
+/** Renders one environment; returns the manifest files written. */
+export async function renderEnvironment(opts: RenderOptions): Promise<string[]> {
+    const out = path.resolve(opts.out);
+    // Only the provider's own folders are cleared, so a stale manifest never survives a render.
+    for (const sub of ["0-crd", "1-manifest"]) {
+        fs.rmSync(path.join(out, sub), { recursive: true, force: true });
+    }
+    fs.mkdirSync(out, { recursive: true });
+    await withThrowawayStack(opts.env, out, async ({ stack, env }) => {
         const args = ["up", "--yes", "--skip-preview", "--non-interactive", "-s", stack];
         if (opts.verbose === false) {
             const r = pulumiSync(args, { stack, env });
@@ -90,11 +112,7 @@ export async function renderEnvironment(opts: RenderOptions): Promise<string[]> 
                 throw new Error(`pulumi up of ${opts.env} (render-only) failed (exit ${code})`);
             }
         }
-        pulumiSync(["stack", "rm", "--yes", "--force", "-s", stack], { stack, env });
-    } finally {
-        fs.rmSync(stackFile, { force: true });
-        fs.rmSync(backend, { recursive: true, force: true });
-    }
+    });
     return yamlFiles(out);
 }
 
