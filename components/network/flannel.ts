@@ -169,7 +169,8 @@ export function validateFlannelArgs(a: { podCidr: string; serviceCidr: string; s
 
 /** The flanneld arguments for a subnet manager. */
 export function flanneldArgs(subnetManager: SubnetManager, ipMasq: boolean, etcdPrefix: string, etcdEndpoints?: string): string[] {
-    const args = ipMasq ? ["--ip-masq"] : [];
+    // health endpoint on the node's loopback (host network), for the kubelet's probes
+    const args = [...(ipMasq ? ["--ip-masq"] : []), "--healthz-ip=127.0.0.1", `--healthz-port=${FLANNEL_HEALTHZ_PORT}`];
     if (subnetManager === "kube") {
         return [...args, "--kube-subnet-mgr"];
     }
@@ -182,6 +183,9 @@ export function flanneldArgs(subnetManager: SubnetManager, ipMasq: boolean, etcd
         "--etcd-keyfile=/etc/flannel/etcd/tls.key",
     ];
 }
+
+/** Port of flanneld's /healthz on the node's loopback. */
+export const FLANNEL_HEALTHZ_PORT = 10267;
 
 const small = resources("20m", "16Mi", "100m", "64Mi");
 const toK8s = (r: ResourceRequirements) => ({ requests: { ...r.requests }, limits: { ...r.limits } });
@@ -307,7 +311,7 @@ export class Flannel extends pulumi.ComponentResource {
                             hostNetwork: true,
                             dnsPolicy: "ClusterFirstWithHostNet",
                             tolerations: [{ operator: "Exists" }],
-                            securityContext: { runAsNonRoot: true, runAsUser: 65532 },
+                            securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
                             containers: [{
                                 name: "put-network-config",
                                 image: mirrorImage(ETCD_IMAGE, args.imageMirror),
@@ -342,10 +346,10 @@ export class Flannel extends pulumi.ComponentResource {
                 labels,
                 annotations: policyExemptionAnnotation([
                     { rule: "no-host-network", reason: "creates the VXLAN/WireGuard device and routes in the node's network namespace" },
-                    { rule: "no-host-path", reason: "installs the CNI plugin and config on the node and writes /run/flannel/subnet.env for it" },
-                    { rule: "allowed-capabilities", reason: "NET_ADMIN and NET_RAW to manage routes, devices and iptables masquerade rules" },
+                    { rule: "no-host-path-volumes", reason: "installs the CNI plugin and config on the node and writes /run/flannel/subnet.env for it" },
+                    { rule: "restricted-capabilities", reason: "NET_ADMIN and NET_RAW to manage routes, devices and iptables masquerade rules" },
                     { rule: "run-as-non-root", reason: "netlink and iptables changes in the host network namespace need root" },
-                    { rule: "read-only-root-fs", reason: "iptables writes lock and state files at run time" },
+                    { rule: "read-only-root-filesystem", reason: "iptables writes lock and state files at run time" },
                 ]),
             },
             spec: {
@@ -356,6 +360,7 @@ export class Flannel extends pulumi.ComponentResource {
                     spec: {
                         serviceAccountName: sa.metadata.name,
                         hostNetwork: true,
+                        securityContext: { seccompProfile: { type: "RuntimeDefault" } },
                         priorityClassName: "system-node-critical",
                         // Every node needs pod networking, whatever its taints.
                         tolerations: [{ operator: "Exists" }],
@@ -399,6 +404,8 @@ export class Flannel extends pulumi.ComponentResource {
                             env,
                             resources: toK8s(res),
                             securityContext: { privileged: false, capabilities: { add: ["NET_ADMIN", "NET_RAW"] } },
+                            livenessProbe: { httpGet: { host: "127.0.0.1", path: "/healthz", port: FLANNEL_HEALTHZ_PORT }, initialDelaySeconds: 10, periodSeconds: 10 },
+                            readinessProbe: { httpGet: { host: "127.0.0.1", path: "/healthz", port: FLANNEL_HEALTHZ_PORT }, periodSeconds: 10 },
                             volumeMounts: [
                                 { name: "run", mountPath: "/run/flannel" },
                                 { name: "flannel-cfg", mountPath: "/etc/kube-flannel/" },

@@ -63,10 +63,11 @@ export class KubeRouter extends pulumi.ComponentResource {
                 labels,
                 annotations: policyExemptionAnnotation([
                     { rule: "no-host-network", reason: "programs iptables and ipsets in the node's network namespace" },
-                    { rule: "no-privileged", reason: "loads kernel modules and writes netfilter rules for every pod on the node" },
-                    { rule: "no-host-path", reason: "mounts /lib/modules and the node's xtables lock" },
+                    { rule: "no-privileged-containers", reason: "loads kernel modules and writes netfilter rules for every pod on the node" },
+                    { rule: "no-host-path-volumes", reason: "mounts /lib/modules and the node's xtables lock" },
                     { rule: "run-as-non-root", reason: "iptables and ipset need root in the node's network namespace" },
-                    { rule: "read-only-root-fs", reason: "iptables-save/restore write temporary files" },
+                    { rule: "read-only-root-filesystem", reason: "iptables-save/restore write temporary files" },
+                    { rule: "no-privilege-escalation", reason: "a privileged container always allows privilege escalation" },
                 ]),
             },
             spec: {
@@ -80,6 +81,7 @@ export class KubeRouter extends pulumi.ComponentResource {
                         priorityClassName: "system-node-critical",
                         tolerations: [{ operator: "Exists" }],
                         nodeSelector: { "kubernetes.io/os": "linux" },
+                        securityContext: { seccompProfile: { type: "RuntimeDefault" } },
                         containers: [{
                             name: "kube-router",
                             image,
@@ -89,6 +91,7 @@ export class KubeRouter extends pulumi.ComponentResource {
                             resources: { requests: { ...res.requests }, limits: { ...res.limits } },
                             ports: [{ name: "metrics", containerPort: 20241 }],
                             livenessProbe: { httpGet: { path: "/healthz", port: 20244 }, initialDelaySeconds: 10, periodSeconds: 10 },
+                            readinessProbe: { httpGet: { path: "/healthz", port: 20244 }, periodSeconds: 10 },
                             volumeMounts: [
                                 { name: "lib-modules", mountPath: "/lib/modules", readOnly: true },
                                 { name: "xtables-lock", mountPath: "/run/xtables.lock" },

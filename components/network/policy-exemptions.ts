@@ -7,8 +7,13 @@
 /** Annotation key the policy packs read. */
 export const POLICY_EXEMPTIONS_ANNOTATION = "containercloud.io/policy-exemptions";
 
-/** Rule names a workload may be exempted from. */
-export type PolicyRule = "no-host-network" | "no-privileged" | "no-host-path" | "allowed-capabilities" | "run-as-non-root" | "read-only-root-fs";
+/**
+ * Rule names a workload may be exempted from: the exemptible policy names of the policy pack
+ * (policies/rules), which reports an exemption naming any other rule.
+ */
+export type PolicyRule =
+    | "no-host-network" | "no-privileged-containers" | "no-host-path-volumes" | "restricted-capabilities"
+    | "run-as-non-root" | "read-only-root-filesystem" | "no-privilege-escalation" | "seccomp-runtime-default";
 
 /** One exemption: the rule and why this workload needs to break it. */
 export interface PolicyExemption {

@@ -52,12 +52,12 @@ describe("validateFlannelArgs", () => {
 
 describe("flanneldArgs", () => {
     it("uses the Kubernetes subnet manager by default", () => {
-        assert.deepEqual(flanneldArgs("kube", true, "/coreos.com/network"), ["--ip-masq", "--kube-subnet-mgr"]);
+        assert.deepEqual(flanneldArgs("kube", true, "/coreos.com/network"), ["--ip-masq", "--healthz-ip=127.0.0.1", "--healthz-port=10267", "--kube-subnet-mgr"]);
     });
 
     it("points at etcd with the prefix and client certificates", () => {
         const a = flanneldArgs("etcd", false, "/coreos.com/network", "https://etcd:2379");
-        assert.deepEqual(a.slice(0, 2), ["--etcd-endpoints=https://etcd:2379", "--etcd-prefix=/coreos.com/network"]);
+        assert.deepEqual(a.slice(2, 4), ["--etcd-endpoints=https://etcd:2379", "--etcd-prefix=/coreos.com/network"]);
         assert.ok(a.includes("--etcd-cafile=/etc/flannel/etcd/ca.crt"));
     });
 });

@@ -54,12 +54,12 @@ describe("Flannel", () => {
         const c = rec.one("kubernetes:apps/v1:DaemonSet", "net-ds").inputs.spec.template.spec.containers[0];
         assert.equal(c.securityContext.privileged, false);
         assert.deepEqual(c.securityContext.capabilities.add, ["NET_ADMIN", "NET_RAW"]);
-        assert.deepEqual(c.args, ["--ip-masq", "--kube-subnet-mgr"]);
+        assert.deepEqual(c.args, ["--ip-masq", "--healthz-ip=127.0.0.1", "--healthz-port=10267", "--kube-subnet-mgr"]);
     });
 
     it("declares the policy rules it breaks on the DaemonSet", () => {
         const rules = exemptionsOf(rec.one("kubernetes:apps/v1:DaemonSet", "net-ds")).map((e) => e.rule);
-        assert.deepEqual(rules, ["no-host-network", "no-host-path", "allowed-capabilities", "run-as-non-root", "read-only-root-fs"]);
+        assert.deepEqual(rules, ["no-host-network", "no-host-path-volumes", "restricted-capabilities", "run-as-non-root", "read-only-root-filesystem"]);
     });
 
     it("adds a firewall-only kube-router by default and none when networkPolicy is none", () => {
@@ -67,7 +67,7 @@ describe("Flannel", () => {
         assert.deepEqual(ds, ["net-ds", "net-etcd-ds", "net-kube-router"]);
         const kr = rec.one("kubernetes:apps/v1:DaemonSet", "net-kube-router");
         assert.ok(kr.inputs.spec.template.spec.containers[0].args.includes("--run-router=false"));
-        assert.ok(exemptionsOf(kr).some((e) => e.rule === "no-privileged"));
+        assert.ok(exemptionsOf(kr).some((e) => e.rule === "no-privileged-containers"));
     });
 
     it("writes the network config to etcd with a Job in etcd mode", () => {
