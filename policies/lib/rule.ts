@@ -3,6 +3,7 @@
  * its defaults, filter by type (reporting "not applicable" otherwise), and apply exemptions, so each
  * rule file holds only its check.
  */
+import { detach, detachResource } from "./detach";
 import { decideExemption } from "./exemptions";
 import type {
     EnforcementLevel,
@@ -116,17 +117,18 @@ export function resourceRule<C extends object>(def: ResourceRuleDefinition<C>, o
             if (!def.appliesTo.includes(args.type)) {
                 args.notApplicable(`applies to ${def.appliesTo.map(kindOf).join(", ")}`);
             }
-            const exemption = decideExemption(args.props, def.name, def.exemptible);
+            const props = detach(args.props);
+            const exemption = decideExemption(props, def.name, def.exemptible);
             if (exemption.kind === "honoured") {
                 args.notApplicable(`exempted: ${exemption.reason}`);
             }
             const suffix = exemption.kind === "refused" ? refusedSuffix(exemption.why) : "";
             def.check({
                 type: args.type,
-                props: args.props,
-                subject: subjectOf(args.type, args.props, args.name),
+                props,
+                subject: subjectOf(args.type, props, args.name),
                 config: resolveConfig(def.config?.defaults ?? ({} as C), args.getConfig<Partial<C>>()),
-                provider: args.provider,
+                provider: args.provider ? { props: detach(args.provider.props) } : undefined,
                 report: (message) => reportViolation(message + suffix),
             });
         },
@@ -139,7 +141,7 @@ export function stackRule<C extends object>(def: StackRuleDefinition<C>, opts: R
         ...metadataFields(def, opts),
         validateStack: (args, reportViolation) => {
             def.check({
-                resources: args.resources,
+                resources: args.resources.map(detachResource),
                 config: resolveConfig(def.config?.defaults ?? ({} as C), args.getConfig<Partial<C>>()),
                 notApplicable: (reason) => args.notApplicable(reason),
                 report: (message, resource) => {

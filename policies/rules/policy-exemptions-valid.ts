@@ -1,3 +1,4 @@
+import { detach } from "../lib/detach";
 import { EXEMPTIONS_ANNOTATION, parseExemptions, refusalReason } from "../lib/exemptions";
 import { subjectOf } from "../lib/rule";
 import type { EnforcementLevel, PlatformResourcePolicy, RuleOptions } from "../lib/types";
@@ -25,11 +26,12 @@ export function policyExemptionsValid(catalog: readonly ExemptionCatalogEntry[],
         exemptible: false,
         enforcementLevel: level,
         validateResource: (args, reportViolation) => {
-            const parsed = parseExemptions(args.props);
+            const props = detach(args.props);
+            const parsed = parseExemptions(props);
             if (!parsed.present) {
                 args.notApplicable(`no ${EXEMPTIONS_ANNOTATION} annotation`);
             }
-            const subject = subjectOf(args.type, args.props, args.name);
+            const subject = subjectOf(args.type, props, args.name);
             for (const problem of parsed.problems) {
                 reportViolation(`${subject}: ${problem}`);
             }

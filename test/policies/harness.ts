@@ -1,7 +1,8 @@
 /**
  * Runs policies of the pack without the analyzer: builds the arguments the policy host would pass
  * (`isType`, `asType`, `getConfig`, a throwing `notApplicable`, `props`, `name`, `urn`, `opts`) and
- * collects what resource and stack validations report.
+ * collects what resource and stack validations report. Props are wrapped in the host's own
+ * unknown-checking proxy, so rules meet the same objects as under `pulumi preview`.
  */
 import type {
     EnforcementLevel,
@@ -10,6 +11,24 @@ import type {
     ResourceValidationArgs,
     StackValidationArgs,
 } from "../../policies/rules";
+
+/** The policy host's proxy module (internal to @pulumi/policy, hence typed here). */
+interface HostProxy {
+    unknownCheckingProxy<T>(value: T): T;
+    UnknownValueError: new (...args: never[]) => Error;
+    unknownStringValue: string;
+    unknownArrayValue: string;
+    unknownObjectValue: string;
+}
+// A require, not an import: the module ships no type declarations.
+const hostProxy = require("@pulumi/policy/proxy") as HostProxy;
+
+/** Sentinels the engine puts where a value is unknown during preview. */
+export const UNKNOWN = {
+    string: hostProxy.unknownStringValue,
+    array: hostProxy.unknownArrayValue,
+    object: hostProxy.unknownObjectValue,
+} as const;
 
 /** Thrown by `notApplicable`, as the policy host does. */
 export class NotApplicable extends Error {
@@ -35,6 +54,8 @@ export interface Outcome {
     messages: string[];
     /** Set when the policy declared itself not applicable. */
     notApplicable?: string;
+    /** Set when the policy read a value unknown during preview (the host reports it as advisory). */
+    unknown?: string;
 }
 
 /** A policy's entry in a policy-pack config file. */
@@ -82,7 +103,7 @@ function levelOf(policy: PlatformPolicy, entry: PolicyConfigEntry | undefined): 
 }
 
 function provider(props: Record<string, unknown> | undefined) {
-    return props === undefined ? undefined : { type: "pulumi:providers:kubernetes", props, urn: urnOf("pulumi:providers:kubernetes", "k8s"), name: "k8s" };
+    return props === undefined ? undefined : { type: "pulumi:providers:kubernetes", props: hostProxy.unknownCheckingProxy(props), urn: urnOf("pulumi:providers:kubernetes", "k8s"), name: "k8s" };
 }
 
 type ResourceClass = { new (...rest: never[]): unknown };
@@ -92,8 +113,9 @@ function typeMatches(type: string, cls: ResourceClass): boolean {
 }
 
 /** The arguments the policy host passes a resource validation. */
-export function resourceArgs(type: string, props: Record<string, unknown>, opts: RunOptions = {}): ResourceValidationArgs {
-    const name = nameOf(props, opts.name);
+export function resourceArgs(type: string, raw: Record<string, unknown>, opts: RunOptions = {}): ResourceValidationArgs {
+    const name = nameOf(raw, opts.name);
+    const props = hostProxy.unknownCheckingProxy(raw);
     const p = provider(opts.provider);
     return {
         type,
@@ -112,11 +134,15 @@ export function resourceArgs(type: string, props: Record<string, unknown>, opts:
     };
 }
 
+/** The unwrapped props of resources built by `stackResource`, so `checkAll` does not wrap twice. */
+const RAW = new WeakMap<PolicyResource, { props: Record<string, unknown>; provider?: Record<string, unknown> }>();
+
 /** A resource as a stack validation sees it. */
-export function stackResource(type: string, props: Record<string, unknown>, opts: Omit<RunOptions, "config"> = {}): PolicyResource {
-    const name = nameOf(props, opts.name);
+export function stackResource(type: string, raw: Record<string, unknown>, opts: Omit<RunOptions, "config"> = {}): PolicyResource {
+    const name = nameOf(raw, opts.name);
+    const props = hostProxy.unknownCheckingProxy(raw);
     const p = provider(opts.provider);
-    return {
+    const resource: PolicyResource = {
         type,
         props,
         name,
@@ -128,21 +154,32 @@ export function stackResource(type: string, props: Record<string, unknown>, opts
         isType: (cls) => typeMatches(type, cls as ResourceClass),
         asType: ((cls: ResourceClass) => (typeMatches(type, cls) ? props : undefined)) as PolicyResource["asType"],
     };
+    RAW.set(resource, { props: raw, provider: opts.provider });
+    return resource;
 }
 
 async function collect(policy: PlatformPolicy, entry: PolicyConfigEntry | undefined, run: (report: (message: string, urn?: string) => void) => Promise<void>): Promise<Outcome> {
     const reports: Report[] = [];
     const level = levelOf(policy, entry);
     let notApplicable: string | undefined;
+    let unknown: string | undefined;
     try {
         await run((message, urn) => reports.push({ policy: policy.name, message, urn, level }));
     } catch (e) {
-        if (!(e instanceof NotApplicable)) {
+        if (e instanceof hostProxy.UnknownValueError) {
+            unknown = e.message;
+        } else if (e instanceof NotApplicable) {
+            notApplicable = e.reason ?? "";
+        } else {
             throw e;
         }
-        notApplicable = e.reason ?? "";
     }
-    return { reports, messages: reports.map((r) => r.message), ...(notApplicable !== undefined ? { notApplicable } : {}) };
+    return {
+        reports,
+        messages: reports.map((r) => r.message),
+        ...(notApplicable !== undefined ? { notApplicable } : {}),
+        ...(unknown !== undefined ? { unknown } : {}),
+    };
 }
 
 /** Runs a resource policy on one resource. */
@@ -195,8 +232,8 @@ export async function checkAll(policies: readonly PlatformPolicy[], resources: P
             continue;
         }
         for (const r of resources) {
-            const provider = r.provider?.props;
-            reports.push(...(await checkResource(policy, r.type, r.props, { name: r.name, config, provider })).reports);
+            const raw = RAW.get(r) ?? { props: r.props, provider: r.provider?.props };
+            reports.push(...(await checkResource(policy, r.type, raw.props, { name: r.name, config, provider: raw.provider })).reports);
         }
     }
     return reports;
