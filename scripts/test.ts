@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { ensureToolchain } from "./lib/setup";
+import { ensureControlPlaneTools } from "./lib/local-cluster";
 import { ROOT } from "./lib/paths";
 import { elapsed, say } from "./lib/log";
 
@@ -32,6 +33,9 @@ export function testFiles(dir: string): string[] {
 async function main(): Promise<number> {
     const start = Date.now();
     await ensureToolchain();
+    // The lifecycle tests need the control-plane binaries: build them here, with progress, not
+    // inside a test's before() hook.
+    await ensureControlPlaneTools();
 
     say("test", "typecheck (tsc --noEmit)");
     const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json", "--noEmit"], { cwd: ROOT, stdio: "inherit" });
