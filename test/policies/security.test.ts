@@ -136,6 +136,11 @@ describe("no-host-ports", () => {
         assert.deepEqual((await checkResource(policy, T.deployment, d)).messages, [`Deployment "web": container "app" binds hostPort 80`]);
     });
 
+    it("reports at the configured level", async () => {
+        const d = deployment((_, __, c) => (c.ports = [{ containerPort: 80, hostPort: 80 }]));
+        assert.equal((await checkResource(policy, T.deployment, d, { config: "advisory" })).reports[0].level, "advisory");
+    });
+
     it("is not applicable to a Service", async () => {
         assert.ok((await checkResource(policy, T.service, service)).notApplicable);
     });
@@ -158,6 +163,11 @@ describe("no-privilege-escalation", () => {
     it("fails when unset, because the kernel default allows escalation", async () => {
         const d = deployment((_, __, c) => delete c.securityContext);
         assert.equal((await checkResource(policy, T.deployment, d)).messages.length, 1);
+    });
+
+    it("reports at the configured level", async () => {
+        const d = deployment((_, __, c) => delete c.securityContext);
+        assert.equal((await checkResource(policy, T.deployment, d, { config: { enforcementLevel: "advisory" } })).reports[0].level, "advisory");
     });
 
     it("is not applicable to a Service", async () => {
