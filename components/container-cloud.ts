@@ -1,12 +1,18 @@
 /**
- * `ContainerCloud` composes the whole platform for one stack: tenant isolation, then the
- * infrastructure components, then the App Engine layers. Order and dependencies are real
- * resources passed as args.
+ * `ContainerCloud` composes the whole platform for one stack: the infrastructure components
+ * (Flannel, Rook/Ceph, etcd, the registry), then tenant isolation, and fills the platform context
+ * the App Engine layers take. Order and dependencies are real resources passed as args.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CommonArgs } from "./core/types";
-import { PlatformContext } from "./core/context";
+import { PlatformContext, RegistryContext, StorageContext } from "./core/context";
+import { imageMirrorTransformation } from "./core/image-mirror";
 import { TenantNamespace, TenantQuota, TenantLimits, PodSecurityLevel, TenantGroups } from "./tenancy/tenant-namespace";
+import { Flannel, FlannelArgs } from "./network/flannel";
+import { EtcdCluster, EtcdClusterArgs } from "./etcd/etcd-cluster";
+import { RookCeph, RookCephArgs } from "./storage/rook-ceph";
+import { Registry, RegistryArgs } from "./registry/registry";
+import { CertificateAuthority } from "./secrets/certificate-authority";
 
 /** One team and its namespaces. */
 export interface TeamArgs {
@@ -20,6 +26,36 @@ export interface TeamArgs {
     podSecurity?: PodSecurityLevel;
 }
 
+/** The `network` section: Flannel's arguments (the etcd connection is filled in from `etcd`). */
+export type NetworkSectionArgs = Omit<FlannelArgs, keyof CommonArgs | "etcd"> & {
+    /** Deploy Flannel. */
+    enabled: boolean;
+};
+
+/** The `etcd` section: EtcdCluster's arguments (the storage class defaults to the Ceph block class). */
+export type EtcdSectionArgs = Omit<EtcdClusterArgs, keyof CommonArgs> & {
+    /** Deploy etcd. */
+    enabled: boolean;
+};
+
+/** The `storage` section: RookCeph's arguments. */
+export type StorageSectionArgs = Omit<RookCephArgs, keyof CommonArgs> & {
+    /** Deploy Rook/Ceph; when off, `storageClassNames` name the cluster's own classes. */
+    enabled: boolean;
+};
+
+/** The `registry` section: Registry's arguments with storage and TLS chosen by kind. */
+export type RegistrySectionArgs = Omit<RegistryArgs, keyof CommonArgs | "domain" | "storage" | "tls"> & {
+    /** Deploy the registry. */
+    enabled: boolean;
+    /** Blob storage: the Ceph object store (needs storage) or a PVC on the block class. */
+    storage: "s3" | "filesystem";
+    /** PVC size with filesystem storage. @default "20Gi" */
+    size?: string;
+    /** Existing TLS Secret in the registry namespace. @default a certificate from the platform CA */
+    tlsSecretName?: string;
+};
+
 /** Arguments of `ContainerCloud`. */
 export interface ContainerCloudArgs extends CommonArgs {
     /** Base domain of the platform. */
@@ -28,6 +64,14 @@ export interface ContainerCloudArgs extends CommonArgs {
     teams: Record<string, TeamArgs>;
     /** LimitRange every tenant namespace gets. */
     tenantLimits: TenantLimits;
+    /** Pod network (Flannel). @default { enabled: false } */
+    network?: NetworkSectionArgs;
+    /** etcd cluster. @default { enabled: false } */
+    etcd?: EtcdSectionArgs;
+    /** Rook/Ceph. @default { enabled: false } */
+    storage?: StorageSectionArgs;
+    /** Image registry. @default { enabled: false } */
+    registry?: RegistrySectionArgs;
 }
 
 /** The whole container cloud for one environment. */
@@ -36,9 +80,114 @@ export class ContainerCloud extends pulumi.ComponentResource {
     public readonly tenants: Record<string, TenantNamespace>;
     /** The context handed to the App Engine layers. */
     public readonly context: PlatformContext;
+    /** Flannel, when enabled. */
+    public readonly network?: Flannel;
+    /** etcd, when enabled. */
+    public readonly etcd?: EtcdCluster;
+    /** Rook/Ceph, when enabled. */
+    public readonly storage?: RookCeph;
+    /** The registry, when enabled. */
+    public readonly registry?: Registry;
+    /** The platform CA (signs the registry certificate), when the registry needs one. */
+    public readonly platformCa?: CertificateAuthority;
 
     constructor(name: string, args: ContainerCloudArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:index:ContainerCloud", name, {}, opts);
+        const common: CommonArgs = { environment: args.environment, imageMirror: args.imageMirror, labels: args.labels };
+        // The mirror rewrite also reaches pods the components' own code did not mirror.
+        const transformations = args.imageMirror ? [imageMirrorTransformation(args.imageMirror)] : [];
+        const child = (dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]> = []): pulumi.ComponentResourceOptions =>
+            ({ parent: this, dependsOn, transformations });
+        const net = args.network;
+        const etcdArgs = args.etcd;
+        const st = args.storage;
+        const reg = args.registry;
+        const etcdSubnets = net?.enabled === true && (net.subnetManager ?? "kube") === "etcd";
+        if (etcdSubnets && etcdArgs?.enabled !== true) {
+            throw new pulumi.ResourceError("network.subnetManager is etcd but etcd.enabled is false: enable etcd or use the kube subnet manager", this);
+        }
+        if (reg?.enabled && reg.storage === "s3" && st?.enabled !== true) {
+            throw new pulumi.ResourceError("registry.storage is s3 but storage.enabled is false: the bucket comes from the Ceph object store; use filesystem", this);
+        }
+        const classNames = {
+            block: st?.storageClassNames?.block ?? "ceph-block",
+            filesystem: st?.storageClassNames?.filesystem ?? "ceph-filesystem",
+            bucket: st?.storageClassNames?.bucket ?? "ceph-bucket",
+        };
+
+        // Infra order: pod network first (nothing else schedules without it), then storage, then
+        // etcd on the block class, then the registry on the object store. With the etcd subnet
+        // manager, etcd comes first and Flannel waits for it (see FlannelArgs.etcd on bootstrapping).
+        const newEtcd = (dependsOn: pulumi.Resource[], storageClass?: pulumi.Input<string>) => {
+            const { enabled: _e, ...rest } = etcdArgs!;
+            return new EtcdCluster(`${name}-etcd`, { ...common, ...rest, storageClass: rest.storageClass ?? storageClass }, child(dependsOn));
+        };
+        const newFlannel = (dependsOn: pulumi.Resource[], etcd?: EtcdCluster) => {
+            const { enabled: _e, ...rest } = net!;
+            return new Flannel(`${name}-network`, {
+                ...common,
+                ...rest,
+                etcd: etcd ? {
+                    endpoints: etcd.clientEndpoint,
+                    caPem: etcd.caCertPem,
+                    certPem: etcd.clientCertPem,
+                    keyPem: etcd.clientKeyPem,
+                    password: etcd.rootPassword,
+                } : undefined,
+            }, child(dependsOn));
+        };
+
+        let flannel: Flannel | undefined;
+        let etcd: EtcdCluster | undefined;
+        if (etcdSubnets) {
+            etcd = newEtcd([], etcdArgs?.storageClass);
+            flannel = newFlannel([etcd], etcd);
+        } else if (net?.enabled) {
+            flannel = newFlannel([]);
+        }
+        const afterNetwork: pulumi.Resource[] = flannel ? [flannel] : [];
+
+        let rook: RookCeph | undefined;
+        if (st?.enabled) {
+            const { enabled: _e, ...rest } = st;
+            rook = new RookCeph(`${name}-storage`, { ...common, ...rest }, child(afterNetwork));
+        }
+        const afterStorage: pulumi.Resource[] = [...afterNetwork, ...(rook ? rook.ready : [])];
+        const storage: StorageContext = rook
+            ? {
+                blockStorageClass: rook.blockStorageClass,
+                filesystemStorageClass: rook.filesystemStorageClass,
+                bucketStorageClass: rook.bucketStorageClass,
+                objectStoreEndpoint: rook.objectStoreEndpoint,
+            }
+            : { blockStorageClass: classNames.block, filesystemStorageClass: classNames.filesystem, bucketStorageClass: classNames.bucket, objectStoreEndpoint: "" };
+
+        if (!etcd && etcdArgs?.enabled) {
+            etcd = newEtcd(afterStorage, rook ? rook.blockStorageClass : undefined);
+        }
+
+        let registry: Registry | undefined;
+        let registryContext: RegistryContext | undefined;
+        if (reg?.enabled) {
+            const { enabled: _e, storage: kind, size, tlsSecretName, ...rest } = reg;
+            let tls: RegistryArgs["tls"];
+            if (tlsSecretName !== undefined) {
+                tls = { secretName: tlsSecretName };
+            } else {
+                this.platformCa = new CertificateAuthority(`${name}-platform-ca`, { commonName: `${args.domain} platform CA` }, { parent: this });
+                tls = { ca: { certPem: this.platformCa.certPem, keyPem: this.platformCa.keyPem } };
+            }
+            registry = new Registry(`${name}-registry`, {
+                ...common,
+                ...rest,
+                domain: args.domain,
+                tls,
+                storage: kind === "s3"
+                    ? { type: "s3", bucketStorageClass: storage.bucketStorageClass }
+                    : { type: "filesystem", storageClass: storage.blockStorageClass, size },
+            }, child(afterStorage));
+            registryContext = { host: registry.host, internalHost: registry.internalHost, dockerConfigJson: registry.dockerConfigJson };
+        }
 
         this.tenants = {};
         const tenantContexts: PlatformContext["tenants"] = {};
@@ -52,6 +201,7 @@ export class ContainerCloud extends pulumi.ComponentResource {
                     limits: args.tenantLimits,
                     groups: t.groups,
                     podSecurity: t.podSecurity,
+                    registryPullConfig: registry?.dockerConfigJson,
                 }, { parent: this });
                 this.tenants[`${team}/${ns}`] = tenant;
                 namespaces.push(tenant.namespaceName);
@@ -59,18 +209,18 @@ export class ContainerCloud extends pulumi.ComponentResource {
             tenantContexts[team] = { team, namespaces };
         }
 
+        this.network = flannel;
+        this.etcd = etcd;
+        this.storage = rook;
+        this.registry = registry;
         this.context = {
             environment: args.environment,
             domain: args.domain,
             imageMirror: args.imageMirror,
-            storage: {
-                blockStorageClass: "standard",
-                filesystemStorageClass: "standard",
-                bucketStorageClass: "standard",
-                objectStoreEndpoint: "",
-            },
+            storage,
+            registry: registryContext,
             tenants: tenantContexts,
-            dependsOn: [],
+            dependsOn: [...afterStorage, ...(etcd ? [etcd] : []), ...(registry ? [registry] : [])],
         };
         this.registerOutputs({});
     }

@@ -1,11 +1,61 @@
 /** Builds the platform from a validated stack config: the only place config turns into component args. */
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerCloud } from "../components/container-cloud";
+import { ContainerCloud, ContainerCloudArgs } from "../components/container-cloud";
 import { PlatformConfig } from "./config";
 
 /** Everything `buildPlatform` creates, for the program's outputs and for tests. */
 export interface Platform {
     cloud: ContainerCloud;
+}
+
+/** The infrastructure sections of `ContainerCloudArgs` from the stack config (pure: no resources). */
+export function infraArgs(config: PlatformConfig): Pick<ContainerCloudArgs, "network" | "etcd" | "storage" | "registry"> {
+    const { network: n, etcd: e, storage: s, registry: r } = config;
+    return {
+        network: {
+            enabled: n.enabled,
+            namespace: n.namespace,
+            podCidr: n.podCidr,
+            serviceCidr: n.serviceCidr,
+            subnetLen: n.subnetLen,
+            backend: n.backend,
+            subnetManager: n.subnetManager,
+            networkPolicy: n.networkPolicy,
+        },
+        etcd: {
+            enabled: e.enabled,
+            namespace: e.namespace,
+            replicas: e.replicas,
+            storageSize: e.storageSize,
+            storageClass: e.storageClass,
+            backup: e.backup,
+            defragSchedule: e.defragSchedule,
+        },
+        storage: {
+            enabled: s.enabled,
+            operator: s.operator,
+            installCrds: s.installCrds,
+            namespace: s.namespace,
+            operatorNamespace: s.namespace,
+            monCount: s.mon.count,
+            mgrCount: s.mgr.count,
+            replicas: s.replicas,
+            allowMultiplePerNode: s.allowMultiplePerNode,
+            devices: s.devices,
+            reclaimPolicy: s.reclaimPolicy,
+            storageClassNames: s.classes,
+        },
+        registry: {
+            enabled: r.enabled,
+            namespace: r.namespace,
+            replicas: r.replicas,
+            storage: r.storage,
+            size: r.size,
+            proxy: r.proxy,
+            gcSchedule: r.gcSchedule,
+            tlsSecretName: r.tlsSecretName,
+        },
+    };
 }
 
 /** Creates the `ContainerCloud` for a stack config. */
@@ -22,6 +72,7 @@ export function buildPlatform(config: PlatformConfig, opts?: pulumi.ComponentRes
         imageMirror: config.imageMirror,
         teams,
         tenantLimits: config.tenancy.limits,
+        ...infraArgs(config),
     }, opts);
     return { cloud };
 }

@@ -63,6 +63,8 @@ export interface RookCephArgs extends CommonArgs {
     reclaimPolicy?: "Delete" | "Retain";
     /** Mark the block class as the cluster default. @default true */
     defaultStorageClass?: boolean;
+    /** Names of the StorageClasses created. @default { block: "ceph-block", filesystem: "ceph-filesystem", bucket: "ceph-bucket" } */
+    storageClassNames?: { block?: string; filesystem?: string; bucket?: string };
     /** RGW port. @default 80 */
     objectStorePort?: number;
     /** Per-daemon resources. @default sized per environment */
@@ -102,6 +104,11 @@ export class RookCeph extends pulumi.ComponentResource {
         const reclaimPolicy = args.reclaimPolicy ?? (ha ? "Retain" : "Delete");
         const defaultClass = args.defaultStorageClass ?? true;
         const port = args.objectStorePort ?? 80;
+        const classNames = {
+            block: args.storageClassNames?.block ?? "ceph-block",
+            filesystem: args.storageClassNames?.filesystem ?? "ceph-filesystem",
+            bucket: args.storageClassNames?.bucket ?? "ceph-bucket",
+        };
         const cephImage = mirrorImage(args.cephImage ?? CEPH_IMAGE, args.imageMirror);
         const problem = validateCephOptions({ monCount: this.monCount, mgrCount, poolSize: this.replicas, devices: args.devices });
         if (problem) {
@@ -196,7 +203,7 @@ export class RookCeph extends pulumi.ComponentResource {
 
         const block = new k8s.storage.v1.StorageClass(`${name}-block`, {
             metadata: {
-                name: "ceph-block",
+                name: classNames.block,
                 labels,
                 annotations: defaultClass ? { "storageclass.kubernetes.io/is-default-class": "true" } : {},
             },
@@ -207,14 +214,14 @@ export class RookCeph extends pulumi.ComponentResource {
             volumeBindingMode: "Immediate",
         }, { parent: this, dependsOn: [pool] });
         const filesystem = new k8s.storage.v1.StorageClass(`${name}-filesystem`, {
-            metadata: { name: "ceph-filesystem", labels },
+            metadata: { name: classNames.filesystem, labels },
             provisioner: `${operatorNs}.cephfs.csi.ceph.com`,
             parameters: cephfsStorageClassParameters(nsName, "sharedfs"),
             reclaimPolicy,
             allowVolumeExpansion: true,
         }, { parent: this, dependsOn: [fs] });
         const bucket = new k8s.storage.v1.StorageClass(`${name}-bucket`, {
-            metadata: { name: "ceph-bucket", labels },
+            metadata: { name: classNames.bucket, labels },
             provisioner: `${operatorNs}.ceph.rook.io/bucket`,
             parameters: { objectStoreName: "objects", objectStoreNamespace: nsName },
             reclaimPolicy,

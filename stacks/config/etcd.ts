@@ -1,12 +1,40 @@
-/** Stack config section `etcd` (stub: the owning component fills it in). */
+/** Stack config section `etcd`: the platform's etcd cluster. */
 import { z } from "zod";
-import { Section } from "./profile";
+import { Section, byteQuantity, dnsLabel, oddCount } from "./profile";
 
 /** Schema of the `containercloud:etcd` key. */
-export const etcdSchema = z.object({ enabled: z.boolean() }).strict();
+export const etcdSchema = z.object({
+    /** Deploy the etcd cluster. */
+    enabled: z.boolean(),
+    /** Members (odd: 1 for dev, 3 or 5 for HA). */
+    replicas: oddCount("etcd.replicas"),
+    /** Namespace. */
+    namespace: dnsLabel.default("etcd"),
+    /** Size of each member's data volume. */
+    storageSize: byteQuantity.default("10Gi"),
+    /** StorageClass of the data volumes. @default the block class of storage (or the cluster default when storage is off) */
+    storageClass: z.string().min(1).optional(),
+    /** Snapshot backups to a PVC. */
+    backup: z.object({
+        enabled: z.boolean().default(true),
+        /** Cron schedule. */
+        schedule: z.string().min(9).default("0 */6 * * *"),
+        /** Snapshots kept. */
+        retention: z.number().int().min(1).max(100).default(7),
+        /** Backup PVC size. */
+        size: byteQuantity.default("10Gi"),
+    }).strict().default({ enabled: true, schedule: "0 */6 * * *", retention: 7, size: "10Gi" }),
+    /** Cron schedule of `etcdctl defrag --cluster`. */
+    defragSchedule: z.string().min(9).default("30 3 * * 0"),
+}).strict();
 
 /** Per-environment defaults of `containercloud:etcd`. */
 export const etcdSection: Section<typeof etcdSchema> = {
     schema: etcdSchema,
-    profiles: { local: { enabled: true }, dev: { enabled: true }, staging: { enabled: true }, prod: { enabled: true } },
+    profiles: {
+        local: { enabled: true, replicas: 1, storageSize: "1Gi", backup: { retention: 2, size: "1Gi" } },
+        dev: { enabled: true, replicas: 1, storageSize: "2Gi", backup: { retention: 3, size: "2Gi" } },
+        staging: { enabled: true, replicas: 3 },
+        prod: { enabled: true, replicas: 3, storageSize: "20Gi", backup: { schedule: "0 */2 * * *", retention: 24, size: "50Gi" } },
+    },
 };

@@ -1,12 +1,58 @@
-/** Stack config section `network` (stub: the owning component fills it in). */
+/** Stack config section `network`: Flannel and NetworkPolicy enforcement. */
 import { z } from "zod";
-import { Section } from "./profile";
+import { Section, dnsLabel } from "./profile";
+
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 CIDR such as 10.244.0.0/16");
+
+const backendSchema = z.discriminatedUnion("type", [
+    z.object({
+        type: z.literal("vxlan"),
+        /** VXLAN network identifier. @default Flannel's (1) */
+        vni: z.number().int().min(1).max(16777215).optional(),
+        /** UDP port. @default Flannel's (8472) */
+        port: z.number().int().min(1).max(65535).optional(),
+        /** Skip encapsulation between nodes on one L2 segment. @default false */
+        directRouting: z.boolean().optional(),
+        /** MTU of the VXLAN device. @default derived from the node interface */
+        mtu: z.number().int().min(1280).max(9000).optional(),
+    }).strict(),
+    z.object({ type: z.literal("host-gw") }).strict(),
+    z.object({
+        type: z.literal("wireguard"),
+        /** UDP listen port. @default 51820 */
+        listenPort: z.number().int().min(1).max(65535).optional(),
+        /** Keep-alive seconds for nodes behind NAT. @default 0 */
+        persistentKeepaliveInterval: z.number().int().nonnegative().optional(),
+    }).strict(),
+]);
 
 /** Schema of the `containercloud:network` key. */
-export const networkSchema = z.object({ enabled: z.boolean() }).strict();
+export const networkSchema = z.object({
+    /** Deploy Flannel (off when the cluster brings its own CNI). */
+    enabled: z.boolean(),
+    /** Pod CIDR (the controller-manager's --cluster-cidr). */
+    podCidr: cidr.default("10.244.0.0/16"),
+    /** Service CIDR; checked not to overlap the pod CIDR. */
+    serviceCidr: cidr.default("10.96.0.0/12"),
+    /** Prefix length of each node's subnet. */
+    subnetLen: z.number().int().min(8).max(30).default(24),
+    /** How packets cross nodes. */
+    backend: backendSchema.default({ type: "vxlan" }),
+    /** Subnet lease store: kube (node.spec.podCIDR) or etcd (the platform etcd; see Flannel's docs on bootstrapping). */
+    subnetManager: z.enum(["kube", "etcd"]).default("kube"),
+    /** NetworkPolicy enforcement beside Flannel. */
+    networkPolicy: z.enum(["kube-router", "none"]).default("kube-router"),
+    /** Namespace of Flannel and kube-router. */
+    namespace: dnsLabel.default("kube-flannel"),
+}).strict();
 
 /** Per-environment defaults of `containercloud:network`. */
 export const networkSection: Section<typeof networkSchema> = {
     schema: networkSchema,
-    profiles: { local: { enabled: true }, dev: { enabled: true }, staging: { enabled: true }, prod: { enabled: true } },
+    profiles: {
+        local: { enabled: true, backend: { type: "vxlan" } },
+        dev: { enabled: true, backend: { type: "vxlan" } },
+        staging: { enabled: true, backend: { type: "vxlan" } },
+        prod: { enabled: true, backend: { type: "vxlan" } },
+    },
 };

@@ -1,12 +1,34 @@
-/** Stack config section `registry` (stub: the owning component fills it in). */
+/** Stack config section `registry`: the platform image registry. */
 import { z } from "zod";
-import { Section } from "./profile";
+import { Section, byteQuantity, dnsLabel } from "./profile";
 
 /** Schema of the `containercloud:registry` key. */
-export const registrySchema = z.object({ enabled: z.boolean() }).strict();
+export const registrySchema = z.object({
+    /** Deploy the registry. */
+    enabled: z.boolean(),
+    /** Replicas (more than one needs s3 storage). */
+    replicas: z.number().int().min(1).max(10),
+    /** Blob storage: the Ceph object store through a bucket claim (s3) or a PVC (filesystem). */
+    storage: z.enum(["s3", "filesystem"]),
+    /** PVC size with filesystem storage. */
+    size: byteQuantity.default("20Gi"),
+    /** Namespace. */
+    namespace: dnsLabel.default("containercloud-registry"),
+    /** Pull-through cache of an upstream registry (the registry then accepts no pushes). @default none */
+    proxy: z.object({ remoteUrl: z.string().url() }).strict().optional(),
+    /** Cron schedule of garbage collection (the registry is read-only while it runs). */
+    gcSchedule: z.string().min(9).default("0 3 * * 6"),
+    /** An existing kubernetes.io/tls Secret in the namespace. @default a certificate from the platform CA */
+    tlsSecretName: z.string().min(1).optional(),
+}).strict();
 
 /** Per-environment defaults of `containercloud:registry`. */
 export const registrySection: Section<typeof registrySchema> = {
     schema: registrySchema,
-    profiles: { local: { enabled: true }, dev: { enabled: true }, staging: { enabled: true }, prod: { enabled: true } },
+    profiles: {
+        local: { enabled: true, replicas: 1, storage: "filesystem", size: "5Gi" },
+        dev: { enabled: true, replicas: 1, storage: "filesystem" },
+        staging: { enabled: true, replicas: 2, storage: "s3" },
+        prod: { enabled: true, replicas: 2, storage: "s3" },
+    },
 };

@@ -1,12 +1,70 @@
-/** Stack config section `storage` (stub: the owning component fills it in). */
+/** Stack config section `storage`: Rook/Ceph. */
 import { z } from "zod";
-import { Section } from "./profile";
+import { Section, dnsLabel } from "./profile";
+
+const operatorSchema = z.discriminatedUnion("mode", [
+    z.object({
+        mode: z.literal("helm"),
+        /** Chart version. @default the pinned ROOK_CHART_VERSION */
+        chartVersion: z.string().min(1).optional(),
+        /** Chart repository (a mirror for offline sites). @default the Rook release repository */
+        chartRepo: z.string().url().optional(),
+    }).strict(),
+    z.object({ mode: z.literal("external") }).strict(),
+]);
 
 /** Schema of the `containercloud:storage` key. */
-export const storageSchema = z.object({ enabled: z.boolean() }).strict();
+export const storageSchema = z.object({
+    /** Deploy Rook/Ceph; when off, `classes` name the cluster's own StorageClasses. */
+    enabled: z.boolean(),
+    /** Operator installed here with Helm, or elsewhere (offline stacks). */
+    operator: operatorSchema,
+    /** Create minimal CRDs so an API server without the operator accepts the custom resources. */
+    installCrds: z.boolean().default(false),
+    /** Namespace of the Ceph cluster (and operator). */
+    namespace: dnsLabel.default("rook-ceph"),
+    /** Monitors. The component rejects an even count (`storage.mon.count`). */
+    mon: z.object({ count: z.number().int().positive() }).strict(),
+    /** Managers. */
+    mgr: z.object({ count: z.number().int().min(1).max(2) }).strict(),
+    /** Replicas of every pool. */
+    replicas: z.number().int().min(1).max(7),
+    /** Several mons/mgrs per node (single-node clusters). */
+    allowMultiplePerNode: z.boolean(),
+    /** Disks that become OSDs: a name filter, or explicit nodes and devices. */
+    devices: z.object({
+        deviceFilter: z.string().min(1).optional(),
+        nodes: z.array(z.object({ name: z.string().min(1), devices: z.array(z.string().min(1)).min(1) }).strict()).optional(),
+    }).strict(),
+    /** Reclaim policy of the StorageClasses. */
+    reclaimPolicy: z.enum(["Delete", "Retain"]),
+    /** StorageClass names (created by Rook, or the cluster's own when storage is off). */
+    classes: z.object({
+        block: z.string().min(1).default("ceph-block"),
+        filesystem: z.string().min(1).default("ceph-filesystem"),
+        bucket: z.string().min(1).default("ceph-bucket"),
+    }).strict().default({ block: "ceph-block", filesystem: "ceph-filesystem", bucket: "ceph-bucket" }),
+}).strict();
 
-/** Per-environment defaults of `containercloud:storage`. */
+/** Per-environment defaults of `containercloud:storage`: dev is one small copy, prod keeps three. */
 export const storageSection: Section<typeof storageSchema> = {
     schema: storageSchema,
-    profiles: { local: { enabled: true }, dev: { enabled: true }, staging: { enabled: true }, prod: { enabled: true } },
+    profiles: {
+        local: {
+            enabled: true, operator: { mode: "external" }, installCrds: true, mon: { count: 1 }, mgr: { count: 1 },
+            replicas: 1, allowMultiplePerNode: true, devices: { deviceFilter: "^vd[b-z]" }, reclaimPolicy: "Delete",
+        },
+        dev: {
+            enabled: true, operator: { mode: "helm" }, mon: { count: 1 }, mgr: { count: 1 },
+            replicas: 1, allowMultiplePerNode: true, devices: { deviceFilter: "^sd[b-z]" }, reclaimPolicy: "Delete",
+        },
+        staging: {
+            enabled: true, operator: { mode: "helm" }, mon: { count: 3 }, mgr: { count: 2 },
+            replicas: 3, allowMultiplePerNode: false, devices: { deviceFilter: "^sd[b-z]" }, reclaimPolicy: "Retain",
+        },
+        prod: {
+            enabled: true, operator: { mode: "helm" }, mon: { count: 3 }, mgr: { count: 2 },
+            replicas: 3, allowMultiplePerNode: false, devices: { deviceFilter: "^sd[b-z]" }, reclaimPolicy: "Retain",
+        },
+    },
 };
