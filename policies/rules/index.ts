@@ -49,7 +49,7 @@ export { noPlaintextSecrets, NO_PLAINTEXT_SECRETS, type PlaintextSecretsConfig }
 export { noPrivilegeEscalation, NO_PRIVILEGE_ESCALATION } from "./no-privilege-escalation";
 export { noPrivilegedContainers, NO_PRIVILEGED_CONTAINERS } from "./no-privileged-containers";
 export { podDisruptionBudget, POD_DISRUPTION_BUDGET, allowedDisruptions } from "./pod-disruption-budget";
-export { policyExemptionsValid, POLICY_EXEMPTIONS_VALID, type ExemptionCatalogEntry } from "./policy-exemptions-valid";
+export { closestPolicyName, policyExemptionsValid, POLICY_EXEMPTIONS_VALID, type ExemptionCatalogEntry } from "./policy-exemptions-valid";
 export { readOnlyRootFilesystem, READ_ONLY_ROOT_FILESYSTEM } from "./read-only-root-filesystem";
 export { replicaSpread, REPLICA_SPREAD } from "./replica-spread";
 export { restrictedCapabilities, RESTRICTED_CAPABILITIES, type RestrictedCapabilitiesConfig } from "./restricted-capabilities";

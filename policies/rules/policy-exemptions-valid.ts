@@ -12,6 +12,32 @@ export interface ExemptionCatalogEntry {
     exemptible: boolean;
 }
 
+function sharedEnds(a: string, b: string): number {
+    let prefix = 0;
+    while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) {
+        prefix++;
+    }
+    let suffix = 0;
+    while (suffix < a.length && suffix < b.length && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) {
+        suffix++;
+    }
+    return Math.max(prefix, suffix);
+}
+
+/** The known policy name closest to a misspelt one (`read-only-root-fs` → `read-only-root-filesystem`), if any is close. */
+export function closestPolicyName(unknown: string, known: readonly string[]): string | undefined {
+    let best: string | undefined;
+    let bestScore = 5; // shorter overlaps ("no-", "-containers") say nothing
+    for (const name of known) {
+        const score = sharedEnds(unknown, name);
+        if (score > bestScore) {
+            best = name;
+            bestScore = score;
+        }
+    }
+    return best;
+}
+
 /**
  * Exemptions are part of the audit trail: a malformed annotation, an unknown rule, a rule that
  * cannot be waived or a missing reason is reported instead of being silently ignored.
@@ -38,7 +64,8 @@ export function policyExemptionsValid(catalog: readonly ExemptionCatalogEntry[],
             for (const entry of parsed.entries) {
                 const exemptible = byName.get(entry.rule);
                 if (exemptible === undefined) {
-                    reportViolation(`${subject}: exemption names unknown policy "${entry.rule}"`);
+                    const closest = closestPolicyName(entry.rule, [...byName.keys()]);
+                    reportViolation(`${subject}: exemption names unknown policy "${entry.rule}"${closest ? ` (did you mean "${closest}"?)` : ""}`);
                     continue;
                 }
                 const why = refusalReason(entry, exemptible);

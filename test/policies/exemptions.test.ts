@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
     allPolicies,
+    closestPolicyName,
     decideExemption,
     EXEMPTIONS_ANNOTATION,
     imagePinned,
@@ -88,6 +89,18 @@ describe("exemptions", () => {
             assert.equal(out.messages.length, 1, value);
             assert.ok(out.messages[0].includes(expected), `${out.messages[0]} should mention ${expected}`);
         }
+    });
+
+    it("suggests the pack's name for a misspelt rule", async () => {
+        const d = deployment(undefined, { annotations: exemptions({ rule: "read-only-root-fs", reason: "BuildKit writes its rootfs" }) });
+        assert.deepEqual((await checkResource(validator, T.deployment, d)).messages, [
+            `Deployment "web": exemption names unknown policy "read-only-root-fs" (did you mean "read-only-root-filesystem"?)`,
+        ]);
+        const names = allPolicies.map((p) => p.name);
+        assert.equal(closestPolicyName("no-host-path", names), "no-host-path-volumes");
+        assert.equal(closestPolicyName("allowed-capabilities", names), "restricted-capabilities");
+        assert.equal(closestPolicyName("no-privileged", names), "no-privileged-containers");
+        assert.equal(closestPolicyName("something-else", names), undefined);
     });
 
     it("lets a justified entry win over a blank duplicate", () => {
