@@ -52,6 +52,12 @@ export interface AppEngineArgs {
     context: PlatformContext;
     /** Parsed app manifests. @default [] */
     apps?: AppManifest[];
+    /**
+     * The platform CA (e.g. `ContainerCloud.platformCa`): in self-signed mode the router's
+     * certificate is issued from it, so clients trust one CA for the registry and the apps.
+     * @default a CA of the App Engine's own
+     */
+    platformCa?: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string> };
     /** Quota per team (one namespace's), for the resource audit. @default {} */
     quotas?: Record<string, TenantQuota>;
     /** App Router. @default enabled, defaults of AppRouter, tls self-signed outside staging/prod */
@@ -146,7 +152,7 @@ export class AppEngine extends pulumi.ComponentResource {
             if (tls.mode === "secret") {
                 routerTls = { secretName: tls.secretName };
             } else if (tls.mode === "self-signed") {
-                const ca = new CertificateAuthority(`${name}-ca`, { commonName: `Container Cloud CA (${ctx.domain})`, organization: "containercloud" }, { parent: this });
+                const ca = args.platformCa ?? new CertificateAuthority(`${name}-ca`, { commonName: `Container Cloud CA (${ctx.domain})`, organization: "containercloud" }, { parent: this });
                 const cert = new Certificate(`${name}-router-cert`, {
                     caCertPem: ca.certPem,
                     caKeyPem: ca.keyPem,
@@ -165,7 +171,8 @@ export class AppEngine extends pulumi.ComponentResource {
                     }
                     return a;
                 });
-                platformRoutes.push({ host: hosts.registry, namespace: addr.namespace, serviceName: addr.service, servicePort: addr.port });
+                // The registry terminates TLS itself (platform CA or its own secret): re-encrypt to it.
+                platformRoutes.push({ host: hosts.registry, namespace: addr.namespace, serviceName: addr.service, servicePort: addr.port, tlsBackend: true });
             }
             this.router = new AppRouter(`${name}-router`, {
                 ...common,

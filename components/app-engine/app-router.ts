@@ -113,6 +113,8 @@ export interface PlatformRoute {
     serviceName: pulumi.Input<string>;
     /** Service port. */
     servicePort: pulumi.Input<number>;
+    /** The Service speaks TLS itself (e.g. the registry): the gateway re-encrypts. @default false */
+    tlsBackend?: boolean;
 }
 
 /** Arguments of `AppRouter`. */
@@ -314,7 +316,12 @@ export class AppRouter extends pulumi.ComponentResource {
         for (const r of args.platformRoutes ?? []) {
             const short = r.host.split(".")[0];
             new k8s.networking.v1.Ingress(`${name}-route-${short}`, {
-                metadata: { name: `platform-${short}`, namespace: r.namespace, labels },
+                metadata: {
+                    name: `platform-${short}`,
+                    namespace: r.namespace,
+                    labels,
+                    annotations: r.tlsBackend ? { "haproxy-ingress.github.io/backend-protocol": "h1-ssl" } : undefined,
+                },
                 spec: renderIngressSpec(this.ingressClassName, [{ host: r.host, paths: ["/"], serviceName: r.serviceName, servicePort: r.servicePort, tls: true }]),
             }, { parent: this });
         }

@@ -118,6 +118,20 @@ describe("AppEngine switches", () => {
     });
 });
 
+describe("AppEngine with the platform CA", () => {
+    it("issues the router certificate from the given CA instead of creating one", async () => {
+        const { AppEngine } = await import("../../components/app-engine/app-engine");
+        new AppEngine("pca", {
+            context: fakeContext(), platformCa: { certPem: "CA-CERT", keyPem: "CA-KEY" },
+            control: { enabled: false }, logCenter: { enabled: false }, support: { enabled: false },
+            manageSystem: { enabled: false }, codeCenter: { enabled: false }, services: { enabled: false }, runtime: { enabled: false },
+        });
+        await rec.settle();
+        assert.equal(rec.named("pca-ca").length, 0);
+        assert.equal(rec.all.find((r) => r.name === "pca-router-cert")?.inputs.caCertPem, "CA-CERT");
+    });
+});
+
 describe("stack config", () => {
     it("gives prod an HA router with a wildcard secret and bucket logs", async () => {
         const { parsePlatformConfig } = await import("../../stacks/config");

@@ -13,7 +13,7 @@ describe("AppRouter", () => {
             environment: "prod",
             domain: "apps.example.com",
             tls: { secretName: "wildcard-apps" },
-            platformRoutes: [{ host: "registry.apps.example.com", namespace: "containercloud-registry", serviceName: "registry", servicePort: 5000 }],
+            platformRoutes: [{ host: "registry.apps.example.com", namespace: "containercloud-registry", serviceName: "registry", servicePort: 5000, tlsBackend: true }],
         });
         new mod.AppRouter("local-router", { environment: "local", domain: "local.test", namespace: "local-router", ingressClassName: "local" });
         await rec.settle();
@@ -64,6 +64,7 @@ describe("AppRouter", () => {
         assert.equal(ing.inputs.metadata.namespace, "containercloud-registry");
         assert.equal(ing.inputs.spec.rules[0].host, "registry.apps.example.com");
         assert.equal(ing.inputs.spec.rules[0].http.paths[0].backend.service.port.number, 5000);
+        assert.equal(ing.inputs.metadata.annotations["haproxy-ingress.github.io/backend-protocol"], "h1-ssl");
     });
 
     it("gives the gateway requests, limits and the restricted security context", () => {
