@@ -153,6 +153,11 @@ export interface CrdInfo {
     plural: string;
     /** Scope. */
     scope: "Namespaced" | "Cluster";
+    /**
+     * For groups under `k8s.io` the API server demands an `api-approved.kubernetes.io` annotation
+     * naming where the API was approved. @default none
+     */
+    approval?: string;
 }
 
 /** The CRDs of the custom resources RookCeph and Registry create. */
@@ -167,7 +172,10 @@ export const ROOK_CRDS: readonly CrdInfo[] = [
 
 /** CRDs from the CSI external-snapshotter (not shipped by the Rook chart). */
 export const SNAPSHOT_CRDS: readonly CrdInfo[] = [
-    { group: "snapshot.storage.k8s.io", version: "v1", kind: "VolumeSnapshotClass", plural: "volumesnapshotclasses", scope: "Cluster" },
+    {
+        group: "snapshot.storage.k8s.io", version: "v1", kind: "VolumeSnapshotClass", plural: "volumesnapshotclasses", scope: "Cluster",
+        approval: "https://github.com/kubernetes-csi/external-snapshotter/pull/419",
+    },
 ];
 
 /**
@@ -178,7 +186,10 @@ export function minimalCrd(c: CrdInfo): Record<string, any> {
     return {
         apiVersion: "apiextensions.k8s.io/v1",
         kind: "CustomResourceDefinition",
-        metadata: { name: `${c.plural}.${c.group}` },
+        metadata: {
+            name: `${c.plural}.${c.group}`,
+            ...(c.approval ? { annotations: { "api-approved.kubernetes.io": c.approval } } : {}),
+        },
         spec: {
             group: c.group,
             names: { kind: c.kind, listKind: `${c.kind}List`, plural: c.plural, singular: c.kind.toLowerCase() },
