@@ -109,9 +109,10 @@ async function openStack(opts: GitopsOptions, create: boolean, mode: string | un
     if (opts.backend !== undefined) {
         base.PULUMI_BACKEND_URL = opts.backend;
     }
-    if (mode === "render") {
+    if (mode === "render" && opts.command === "drift") {
         // A render-only stack has no cluster to read back: without this the kubernetes provider fails
         // every refresh ("unreachable cluster"); with it, a refresh keeps the rendered objects' state.
+        // Only for drift: the flag also makes the provider skip input checks, which breaks creates.
         base.PULUMI_K8S_SKIP_UPDATE_UNREACHABLE = "true";
     }
     const envVars = stringEnv(pulumiEnv(opts.stack, base));
@@ -191,6 +192,11 @@ export async function runGitops(opts: GitopsOptions): Promise<number> {
     await ensureToolchain();
     const notes: string[] = [];
     const mode = clusterMode(stackFile);
+    // Refreshing reads the cluster back; a render-only stack has none (its output is files).
+    const canRefresh = mode !== "render";
+    if (mode === "render" && (opts.command === "apply" || opts.refresh)) {
+        notes.push("Render-only stack: no cluster to refresh from; the manifests are rewritten from the program.");
+    }
     if (mode === "render" && opts.command === "drift") {
         notes.push("Render-only stack: there is no cluster, so Kubernetes objects keep their recorded state; the check covers the other resources (generated secrets, certificates).");
     }
@@ -220,7 +226,7 @@ export async function runGitops(opts: GitopsOptions): Promise<number> {
         say(TAG, `${opts.command} ${opts.env} (stack ${opts.stack}); Pulumi output: ${rel(logFile)}`);
 
         if (opts.command === "preview") {
-            const run = await runPreview(stack, opts, header, opts.refresh, log.write);
+            const run = await runPreview(stack, opts, header, opts.refresh && canRefresh, log.write);
             writeReport(out, "preview", renderPreviewMarkdown(run.summary), { ...jsonHeader(opts, run.exitCode, start), ...run.summary });
             printPreview(run);
             say(TAG, `wrote ${rel(path.join(out, "preview.md"))} and preview.json (${elapsed(Date.now() - start)})`);
@@ -228,8 +234,8 @@ export async function runGitops(opts: GitopsOptions): Promise<number> {
         }
 
         if (opts.command === "apply") {
-            say(TAG, "preview (with refresh) before applying");
-            const run = await runPreview(stack, opts, header, true, log.write);
+            say(TAG, `preview${canRefresh ? " (with refresh)" : ""} before applying`);
+            const run = await runPreview(stack, opts, header, canRefresh, log.write);
             const summary: ApplySummary = { ...run.summary };
             printPreview(run);
             if (run.exitCode !== EXIT.ok) {
@@ -237,13 +243,13 @@ export async function runGitops(opts: GitopsOptions): Promise<number> {
                 say(TAG, `not applied; wrote ${rel(path.join(out, "apply.md"))}`);
                 return run.exitCode;
             }
-            say(TAG, "pulumi up (with refresh)");
+            say(TAG, `pulumi up${canRefresh ? " (with refresh)" : ""}`);
             const pol = policyArgs(opts.env, opts.policies);
             const events = new EventCollector();
             let code: number = EXIT.ok;
             try {
                 const up = await stack.up({
-                    refresh: true,
+                    refresh: canRefresh,
                     ...(pol.policyPacks ? { policyPacks: pol.policyPacks } : {}),
                     ...(pol.policyPackConfigs ? { policyPackConfigs: pol.policyPackConfigs } : {}),
                     onEvent: events.onEvent,
