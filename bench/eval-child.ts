@@ -32,6 +32,8 @@ export interface EvalRequest {
     scale?: "apps" | "tenants";
     /** Floor mode: the fixture to replay. Program mode: where to write the recorded fixture, if set. */
     fixture?: string;
+    /** Source-mapped stack traces (tsx turns them on). @default true */
+    sourceMaps?: boolean;
     /** Scratch folder for generated app manifests. */
     scratch?: string;
 }
@@ -183,6 +185,11 @@ async function settle(rec: BenchRecorder): Promise<void> {
 
 async function main(): Promise<void> {
     const req = JSON.parse(process.argv[2] ?? "{}") as EvalRequest;
+    if (req.sourceMaps === false) {
+        // What-if: tsx turns source-mapped stack traces on, and the Pulumi SDK formats a stack
+        // trace for every resource and every debuggable promise.
+        process.setSourceMapsEnabled(false);
+    }
     const recording = req.mode === "program" && req.fixture !== undefined;
     // @pulumi/pulumi and the mocks: the same for the program and the floor.
     const tm = performance.now();

@@ -127,15 +127,15 @@ function phases(results: EvalResult[]): Phases {
 }
 
 /** Records the floor fixture at one size, then measures program and floor alternately. */
-async function compare(o: BenchOptions, size: number, scale: "apps" | "tenants"): Promise<EvalComparison> {
+async function compare(o: BenchOptions, size: number, scale: "apps" | "tenants", sourceMaps = true): Promise<EvalComparison> {
     const fixture = path.join(SCRATCH, `floor-${o.env}-${scale}-${size}.json`);
     const recorded = await runChild({ mode: "program", env: o.env, size, scale, fixture, scratch: SCRATCH });
     const program: EvalResult[] = [];
     const floor: EvalResult[] = [];
     for (let i = 0; i < o.runs; i++) {
         // Alternate, so drift in the machine's load hits both sides alike.
-        program.push(await runChild({ mode: "program", env: o.env, size, scale, scratch: SCRATCH }));
-        floor.push(await runChild({ mode: "floor", env: o.env, fixture }));
+        program.push(await runChild({ mode: "program", env: o.env, size, scale, scratch: SCRATCH, sourceMaps }));
+        floor.push(await runChild({ mode: "floor", env: o.env, fixture, sourceMaps }));
     }
     for (const f of floor) {
         if (f.resources !== recorded.resources) {
@@ -301,6 +301,10 @@ async function main(): Promise<void> {
     const overhead = await compare(o, 0, "tenants");
     say("bench", `  ${overhead.resources} resources: program ${fmtSeconds(overhead.program.totalMs.median)}, floor ${fmtSeconds(overhead.floor.totalMs.median)} (${fmtRatio(overhead.timeRatio)}); RSS ${fmtBytes(overhead.program.rssBytes.median)} vs ${fmtBytes(overhead.floor.rssBytes.median)} (${fmtRatio(overhead.memoryRatio)})`);
 
+    say("bench", "1b. the same without source-mapped stack traces (what-if)");
+    const noSourceMaps = await compare(o, 0, "tenants", false);
+    say("bench", `  program ${fmtSeconds(noSourceMaps.program.totalMs.median)}, floor ${fmtSeconds(noSourceMaps.floor.totalMs.median)} (${fmtRatio(noSourceMaps.timeRatio)})`);
+
     say("bench", "2. scale");
     const support = await appsSupported(o, overhead.apps);
     const axis: "apps" | "tenants" = support.ok ? "apps" : "tenants";
@@ -328,6 +332,7 @@ async function main(): Promise<void> {
         env: o.env,
         machine,
         overhead,
+        overheadNoSourceMaps: noSourceMaps,
         scale: { axis, note: scaleNote, sizes, growth },
         targets: [],
         notes,

@@ -54,6 +54,8 @@ export interface BenchResults {
     env: string;
     machine: MachineInfo;
     overhead?: EvalComparison;
+    /** The same with source-mapped stack traces off in both (what-if). */
+    overheadNoSourceMaps?: EvalComparison;
     scale: { axis: "apps" | "tenants"; note: string; sizes: EvalComparison[]; growth?: { small: number; large: number; timeRatio: number | undefined; memoryRatio: number | undefined } };
     cli?: { env: string; figures: CliFigure[]; upMs?: number; resources?: number; note?: string };
     footprint?: { nodeCounts: Record<string, number>; envs: Record<string, FootprintReport & { manifests: number }>; note?: string };
@@ -108,6 +110,13 @@ export function renderMarkdown(r: BenchResults): string {
         L.push(`## 1. Evaluation overhead vs floor (${r.env}, under mocks)`, "");
         L.push(`${c.resources} registrations. Time ratio **${fmtRatio(c.timeRatio)}**, memory ratio **${fmtRatio(c.memoryRatio)}**; the program spends ${ms(c.extraMs)} more than the floor in the phases that differ.`, "");
         L.push(...phaseRows(c), "");
+    }
+    if (r.overheadNoSourceMaps) {
+        const c = r.overheadNoSourceMaps;
+        L.push("What-if, both sides with `process.setSourceMapsEnabled(false)` (tsx turns source-mapped stack traces on; the Pulumi SDK formats a full stack trace for every resource's source position and one per debuggable promise):", "");
+        L.push("| | program | floor | ratio |", "|---|---|---|---|");
+        L.push(`| start → settled | ${fmtStat(c.program.totalMs, ms)} | ${fmtStat(c.floor.totalMs, ms)} | ${fmtRatio(c.timeRatio)} |`);
+        L.push(`| peak RSS | ${fmtStat(c.program.rssBytes, mem)} | ${fmtStat(c.floor.rssBytes, mem)} | ${fmtRatio(c.memoryRatio)} |`, "");
     }
 
     L.push(`## 2. Scale (${r.env} + generated ${r.scale.axis}, under mocks)`, "");
