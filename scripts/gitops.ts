@@ -172,7 +172,7 @@ async function runPreview(stack: Stack, opts: GitopsOptions, h: ReportHeader, re
     } catch {
         audit = undefined;
     }
-    const summary: PreviewSummary = { header: { ...h, notes: [...(h.notes ?? []), ...(pol.note ? [pol.note] : [])] }, report, blockers: found, ...(audit !== undefined ? { audit } : {}) };
+    const summary: PreviewSummary = { header: { ...h, notes: [...(h.notes ?? []), ...(pol.note ? [pol.note] : [])] }, report, blockers: found, ...(audit !== undefined ? { audit, auditSource: "stack output as of the last update" } : {}) };
     const exitCode = failed && !policyBlocked ? EXIT.failed : exitCodeFor(found);
     return { summary, failed: failed && !policyBlocked, exitCode, stderr };
 }
@@ -261,6 +261,7 @@ export async function runGitops(opts: GitopsOptions): Promise<number> {
                 const audit = auditOutput(up.outputs);
                 if (audit !== undefined) {
                     summary.audit = audit;
+                    summary.auditSource = "stack output after this update";
                 }
                 code = up.summary.result === "succeeded" ? EXIT.ok : EXIT.failed;
             } catch (err) {
@@ -346,6 +347,10 @@ function printPreview(run: PreviewRun): void {
 }
 
 if (require.main === module) {
+    if (process.argv.includes("--help") || process.argv.includes("-h")) {
+        console.log(USAGE);
+        process.exit(EXIT.ok);
+    }
     let opts: GitopsOptions;
     try {
         opts = parseGitopsArgs(process.argv.slice(2), process.env);

@@ -458,11 +458,11 @@ function policyTable(policies: readonly PolicyViolation[]): string[] {
 }
 
 /** Renders a ResourceAudit-shaped output (platform footprint + teams vs quota) or, failing that, JSON. */
-export function auditSection(audit: unknown): string[] {
+export function auditSection(audit: unknown, source?: string): string[] {
     if (audit === undefined || audit === null) {
         return [];
     }
-    const lines = ["#### Resource audit", ""];
+    const lines = [`#### Resource audit${source ? ` (${source})` : ""}`, ""];
     const a = audit as {
         platform?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string }; storage?: string };
         teams?: Record<string, { requests?: { cpu?: string; memory?: string }; quota?: { requestsCpu?: string; requestsMemory?: string }; used?: { cpu?: number; memory?: number }; fits?: boolean }>;
@@ -488,6 +488,8 @@ export interface PreviewSummary {
     blockers: Blocker[];
     /** The stack's `audit`/`resourceAudit` output, if any. */
     audit?: unknown;
+    /** Where the audit comes from, e.g. "as of the last update". */
+    auditSource?: string;
 }
 
 /** Markdown for a preview (and the preview half of an apply). */
@@ -507,7 +509,7 @@ export function renderPreviewMarkdown(s: PreviewSummary, opts: RenderOptions = {
     }
     lines.push("#### Changes by component", "", ...changesTable(s.report, opts));
     lines.push("#### Policy violations", "", ...policyTable(s.report.policies));
-    lines.push(...auditSection(s.audit));
+    lines.push(...auditSection(s.audit, s.auditSource));
     return lines.join("\n").replace(/\n+$/, "\n");
 }
 

@@ -280,7 +280,7 @@ describe("renderPreviewMarkdown", () => {
         policy("etcd-odd-members", "mandatory", ETCD_STS),
         policy("health-probes", "warning"),
     ]);
-    const md = renderPreviewMarkdown({ header: { command: "preview", env: "dev", stack: "dev", notes: ["Policies: run."] }, report, blockers: blockers(report), audit: { platform: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, storage: "10Gi" }, teams: { shop: { requests: { cpu: "1", memory: "1Gi" }, quota: { requestsCpu: "4", requestsMemory: "8Gi" }, used: { cpu: 25, memory: 13 }, fits: true } } } });
+    const md = renderPreviewMarkdown({ header: { command: "preview", env: "dev", stack: "dev", notes: ["Policies: run."] }, report, blockers: blockers(report), audit: { platform: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, storage: "10Gi" }, teams: { shop: { requests: { cpu: "1", memory: "1Gi" }, quota: { requestsCpu: "4", requestsMemory: "8Gi" }, used: { cpu: 25, memory: 13 }, fits: true } } }, auditSource: "as of the last update" });
 
     it("starts with the marker CI uses to update its comment, then a status title", () => {
         const [marker, title] = md.split("\n");
@@ -298,6 +298,7 @@ describe("renderPreviewMarkdown", () => {
         assert.ok(md.includes("#### Blocked\n\n- mandatory policy etcd-odd-members violated by platform-etcd"));
         assert.ok(md.indexOf("❌ mandatory | etcd-odd-members") < md.indexOf("⚠️ advisory | health-probes"));
         assert.ok(md.includes("| health-probes | (stack) |"));
+        assert.ok(md.includes("#### Resource audit (as of the last update)\n\nPlatform footprint: requests 2 CPU / 4Gi, limits 4 CPU / 8Gi, storage 10Gi."));
         assert.ok(md.includes("| shop | 1 / 1Gi | 4 / 8Gi | 25% / 13% | yes |"));
         assert.ok(md.includes("> Policies: run."));
     });
