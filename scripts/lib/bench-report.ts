@@ -56,7 +56,7 @@ export interface BenchResults {
     overhead?: EvalComparison;
     /** The same with source-mapped stack traces off in both (what-if). */
     overheadNoSourceMaps?: EvalComparison;
-    scale: { axis: "apps" | "tenants"; note: string; sizes: EvalComparison[]; growth?: { small: number; large: number; timeRatio: number | undefined; memoryRatio: number | undefined } };
+    scale: { axis: "apps" | "tenants"; note: string; sizes: EvalComparison[]; growth?: { small: number; large: number; timeRatio: number | undefined; memoryRatio: number | undefined }; failed: Record<number, string> };
     cli?: { env: string; figures: CliFigure[]; upMs?: number; resources?: number; note?: string };
     footprint?: { nodeCounts: Record<string, number>; envs: Record<string, FootprintReport & { manifests: number }>; note?: string };
     targets: TargetResult[];
@@ -126,6 +126,9 @@ export function renderMarkdown(r: BenchResults): string {
     L.push(`| ${r.scale.axis} | resources | program time | floor time | time ratio | program peak RSS | floor peak RSS | memory ratio |`, "|---|---|---|---|---|---|---|---|");
     for (const c of r.scale.sizes) {
         L.push(`| ${c.size} | ${c.resources} | ${fmtStat(c.program.totalMs, ms)} | ${fmtStat(c.floor.totalMs, ms)} | ${fmtRatio(c.timeRatio)} | ${fmtStat(c.program.rssBytes, mem)} | ${fmtStat(c.floor.rssBytes, mem)} | ${fmtRatio(c.memoryRatio)} |`);
+    }
+    for (const [size, why] of Object.entries(r.scale.failed)) {
+        L.push(`| ${size} | failed: ${why} | | | | | | |`);
     }
     L.push("");
     if (r.scale.growth) {
