@@ -269,7 +269,7 @@ function targets(r: BenchResults, o: BenchOptions): TargetResult[] {
     const s = (n: number) => fmtSeconds(n);
     const byteFmt = (n: number) => fmtBytes(n);
     const cores = (n: number) => `${n} CPU`;
-    const gib = (n: number) => `${n} GiB`;
+    const gib = (n: number) => `${Number(n.toFixed(2))} GiB`;
     const ratioFmt = (n: number) => fmtRatio(n);
     const big = r.scale.sizes.find((c) => c.size === 1000);
     const crashed = r.scale.failed[1000] !== undefined;
