@@ -1,11 +1,19 @@
 /** Builds the platform from a validated stack config: the only place config turns into component args. */
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerCloud, ContainerCloudArgs } from "../components/container-cloud";
+import { AppEngine } from "../components/app-engine";
 import { PlatformConfig } from "./config";
+import { appEngineArgsFromConfig } from "./config/app-engine";
+import { loadStackApps } from "./config/apps";
+
+/** The project root: app folders and source builds are relative to it. */
+const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** Everything `buildPlatform` creates, for the program's outputs and for tests. */
 export interface Platform {
     cloud: ContainerCloud;
+    appEngine: AppEngine;
 }
 
 /** The infrastructure sections of `ContainerCloudArgs` from the stack config (pure: no resources). */
@@ -74,5 +82,19 @@ export function buildPlatform(config: PlatformConfig, opts?: pulumi.ComponentRes
         tenantLimits: config.tenancy.limits,
         ...infraArgs(config),
     }, opts);
-    return { cloud };
+
+    const apps = loadStackApps(config.apps, PROJECT_DIR);
+    if (!apps.ok) {
+        throw new pulumi.RunError(`invalid app manifests (nothing was deployed):\n${apps.errors.join("\n")}`);
+    }
+    const quotas = Object.fromEntries(Object.entries(config.tenancy.teams).map(([t, v]) => [t, v.quota ?? config.tenancy.defaultQuota]));
+    const engineArgs = appEngineArgsFromConfig(config.appEngine, apps.apps, quotas);
+    // Parented to the cloud so it inherits the stack's kubernetes provider and image mirror.
+    const appEngine = new AppEngine("app-engine", {
+        context: cloud.context,
+        platformCa: cloud.platformCa ? { certPem: cloud.platformCa.certPem, keyPem: cloud.platformCa.keyPem } : undefined,
+        ...engineArgs,
+        runtime: { ...engineArgs.runtime, sourceRoot: PROJECT_DIR },
+    }, { parent: cloud });
+    return { cloud, appEngine };
 }

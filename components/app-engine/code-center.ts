@@ -207,7 +207,7 @@ export class CodeCenter extends pulumi.ComponentResource {
                     namespace: bnamespace,
                     labels: bk.labels,
                     annotations: policyExemptions([
-                        { rule: "read-only-root-fs", reason: "rootless BuildKit unpacks base images and runs build steps inside its own filesystem" },
+                        { rule: "read-only-root-filesystem", reason: "rootless BuildKit unpacks base images and runs build steps inside its own filesystem" },
                     ]),
                 },
                 spec: {

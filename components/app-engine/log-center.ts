@@ -261,7 +261,7 @@ export class LogCenter extends pulumi.ComponentResource {
                 namespace,
                 labels: fb.labels,
                 annotations: policyExemptions([
-                    { rule: "no-host-path", reason: "reads container logs from /var/log on the node and keeps its tail offsets in /var/lib/fluent-bit" },
+                    { rule: "no-host-path-volumes", reason: "reads container logs from /var/log on the node and keeps its tail offsets in /var/lib/fluent-bit" },
                     { rule: "run-as-non-root", reason: "container log files on the node are owned by root and not world-readable" },
                 ]),
             },

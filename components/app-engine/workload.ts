@@ -15,15 +15,15 @@ export const NODE_ROLE_LABEL = "containercloud.io/role";
 
 /**
  * Annotation the policy pack reads to exempt one workload from named rules, with a reason
- * each (rules: no-host-network, no-privileged, no-host-path, allowed-capabilities,
- * run-as-non-root, read-only-root-fs).
+ * each (rules: no-host-network, no-privileged-containers, no-host-path-volumes, restricted-capabilities,
+ * run-as-non-root, read-only-root-filesystem, seccomp-runtime-default, no-privilege-escalation).
  */
 export const POLICY_EXEMPTIONS_ANNOTATION = "containercloud.io/policy-exemptions";
 
 /** A rule the policy pack may be told to skip for one workload. */
 export interface PolicyExemption {
     /** Rule name. */
-    rule: "no-host-network" | "no-privileged" | "no-host-path" | "allowed-capabilities" | "run-as-non-root" | "read-only-root-fs";
+    rule: "no-host-network" | "no-privileged-containers" | "no-host-path-volumes" | "restricted-capabilities" | "run-as-non-root" | "read-only-root-filesystem" | "seccomp-runtime-default" | "no-privilege-escalation";
     /** Why this workload needs it. */
     reason: string;
 }

@@ -29,7 +29,7 @@ describe("LogCenter", () => {
     it("declares its hostPath and root exemptions on the DaemonSet", () => {
         const ds = rec.one("kubernetes:apps/v1:DaemonSet", "prod-logs-fluent-bit");
         const ex = JSON.parse(ds.inputs.metadata.annotations["containercloud.io/policy-exemptions"]);
-        assert.deepEqual(ex.map((e: any) => e.rule), ["no-host-path", "run-as-non-root"]);
+        assert.deepEqual(ex.map((e: any) => e.rule), ["no-host-path-volumes", "run-as-non-root"]);
         assert.ok(ex.every((e: any) => e.reason.length > 10));
     });
 
