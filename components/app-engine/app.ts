@@ -256,7 +256,7 @@ export class App extends pulumi.ComponentResource {
             this.deployments[pname] = deploymentFor("stable", image, bounds.autoscale ? undefined : bounds.min);
             this.footprint.push({ module: "app-runtime", name: `${app.name}-${pname}`, replicas: bounds.min, containers: [res], team: app.team });
             if (canary) {
-                deploymentFor("canary", mirrorImage(canary.image, args.imageMirror), 1);
+                deploymentFor("canary", mirrorImage(canary.image, args.imageMirror), env === "prod" || env === "staging" ? 2 : 1);
                 this.footprint.push({ module: "app-runtime", name: `${app.name}-${pname}-canary`, replicas: 1, containers: [res], team: app.team });
             }
 

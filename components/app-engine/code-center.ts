@@ -208,6 +208,7 @@ export class CodeCenter extends pulumi.ComponentResource {
                     labels: bk.labels,
                     annotations: policyExemptions([
                         { rule: "read-only-root-filesystem", reason: "rootless BuildKit unpacks base images and runs build steps inside its own filesystem" },
+                        { rule: "min-replicas", reason: "one build daemon: its layer cache lives on its own volume, and a failed build is retried by the pipeline" },
                     ]),
                 },
                 spec: {

@@ -23,7 +23,7 @@ export const POLICY_EXEMPTIONS_ANNOTATION = "containercloud.io/policy-exemptions
 /** A rule the policy pack may be told to skip for one workload. */
 export interface PolicyExemption {
     /** Rule name. */
-    rule: "no-host-network" | "no-privileged-containers" | "no-host-path-volumes" | "restricted-capabilities" | "run-as-non-root" | "read-only-root-filesystem" | "seccomp-runtime-default" | "no-privilege-escalation";
+    rule: "no-host-network" | "no-privileged-containers" | "no-host-path-volumes" | "restricted-capabilities" | "run-as-non-root" | "read-only-root-filesystem" | "seccomp-runtime-default" | "no-privilege-escalation" | "min-replicas";
     /** Why this workload needs it. */
     reason: string;
 }
@@ -85,7 +85,8 @@ export function haAffinity(env: Environment, selector: Record<string, string>): 
  * the cluster has a single zone (so a small prod cluster still runs).
  */
 export function topologySpread(env: Environment, selector: Record<string, string>): PodSpec["topologySpreadConstraints"] {
-    if (env !== "prod") {
+    // Staging runs prod's shape so the availability rules are exercised before promotion.
+    if (env !== "prod" && env !== "staging") {
         return undefined;
     }
     return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({

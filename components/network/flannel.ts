@@ -378,7 +378,7 @@ export class Flannel extends pulumi.ComponentResource {
                                 command: ["cp"],
                                 args: ["-f", "/flannel", "/opt/cni/bin/flannel"],
                                 resources: toK8s(small),
-                                securityContext: { readOnlyRootFilesystem: true },
+                                securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
                                 volumeMounts: [{ name: "cni-plugin", mountPath: "/opt/cni/bin" }],
                             },
                             {
@@ -387,7 +387,7 @@ export class Flannel extends pulumi.ComponentResource {
                                 command: ["cp"],
                                 args: ["-f", "/etc/kube-flannel/cni-conf.json", "/etc/cni/net.d/10-flannel.conflist"],
                                 resources: toK8s(small),
-                                securityContext: { readOnlyRootFilesystem: true },
+                                securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
                                 volumeMounts: [
                                     { name: "cni", mountPath: "/etc/cni/net.d" },
                                     { name: "flannel-cfg", mountPath: "/etc/kube-flannel/" },
@@ -403,7 +403,7 @@ export class Flannel extends pulumi.ComponentResource {
                                 : flanneldArgs("kube", ipMasq, etcdPrefix),
                             env,
                             resources: toK8s(res),
-                            securityContext: { privileged: false, capabilities: { add: ["NET_ADMIN", "NET_RAW"] } },
+                            securityContext: { privileged: false, allowPrivilegeEscalation: false, capabilities: { add: ["NET_ADMIN", "NET_RAW"] } },
                             livenessProbe: { httpGet: { host: "127.0.0.1", path: "/healthz", port: FLANNEL_HEALTHZ_PORT }, initialDelaySeconds: 10, periodSeconds: 10 },
                             readinessProbe: { httpGet: { host: "127.0.0.1", path: "/healthz", port: FLANNEL_HEALTHZ_PORT }, periodSeconds: 10 },
                             volumeMounts: [

@@ -46,7 +46,10 @@ export function noPlaintextSecrets(opts: RuleOptions = {}): PlatformResourcePoli
             }
             for (const { container, label } of containersOf(podSpecOf(type, props) ?? {}, { withEphemeral: true })) {
                 for (const env of container.env ?? []) {
-                    if (typeof env.name === "string" && secretLike.test(env.name) && typeof env.value === "string" && env.value !== "") {
+                    // An absolute path names a mounted file (ETCDCTL_KEY=/certs/tls.key): the secret is
+                    // in the mounted Secret, not in the literal.
+                    const isFilePath = typeof env.value === "string" && /^\/[^\s]*$/.test(env.value);
+                    if (typeof env.name === "string" && secretLike.test(env.name) && typeof env.value === "string" && env.value !== "" && !isFilePath) {
                         report(`${subject}: ${label} sets env ${env.name} to a literal value; use valueFrom.secretKeyRef`);
                     }
                 }

@@ -38,7 +38,7 @@ describe("CodeCenter", () => {
         assert.equal(push.inputs.type, "kubernetes.io/dockerconfigjson");
         const vol = podSpecOf(d).volumes.find((v: any) => v.name === "docker-config");
         assert.deepEqual(vol.secret.items, [{ key: ".dockerconfigjson", path: "config.json" }]);
-        assert.deepEqual(JSON.parse(d.inputs.metadata.annotations["containercloud.io/policy-exemptions"]).map((e: any) => e.rule), ["read-only-root-filesystem"]);
+        assert.deepEqual(JSON.parse(d.inputs.metadata.annotations["containercloud.io/policy-exemptions"]).map((e: any) => e.rule), ["read-only-root-filesystem", "min-replicas"]);
     });
 
     it("gives every container requests and limits", () => {

@@ -6,34 +6,48 @@ import { deployment, T, workload } from "./fixtures";
 
 describe("min-replicas", () => {
     const policy = minReplicas();
+    const dep = (patch?: (x: any) => void, replicas?: number) => stackResource(T.deployment, deployment(patch, replicas === undefined ? undefined : { replicas }));
+    const hpa = (name: string, minReplicas: number, namespace = "shop") =>
+        stackResource("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", {
+            metadata: { name: `${name}-hpa`, namespace },
+            spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, minReplicas, maxReplicas: 5 },
+        });
 
     it("passes two replicas", async () => {
-        assert.deepEqual((await checkResource(policy, T.deployment, deployment(undefined, { replicas: 2 }))).messages, []);
+        assert.deepEqual((await checkStack(policy, [dep(undefined, 2)])).messages, []);
     });
 
     it("fails one replica", async () => {
-        assert.deepEqual((await checkResource(policy, T.deployment, deployment(undefined, { replicas: 1 }))).messages, [
+        assert.deepEqual((await checkStack(policy, [dep(undefined, 1)])).messages, [
             `Deployment "web" runs 1 replica(s); set spec.replicas to at least 2`,
         ]);
     });
 
     it("counts an unset replicas as the API default of 1", async () => {
-        const d = deployment((x) => delete x.spec.replicas);
-        assert.equal((await checkResource(policy, T.deployment, d)).messages.length, 1);
+        assert.equal((await checkStack(policy, [dep((x) => delete x.spec.replicas)])).messages.length, 1);
+    });
+
+    it("counts the minReplicas of the autoscaler that scales an unset-replicas Deployment", async () => {
+        const d = dep((x) => delete x.spec.replicas);
+        const name = (d.props.metadata as any).name as string;
+        const ns = (d.props.metadata as any).namespace as string;
+        assert.deepEqual((await checkStack(policy, [d, hpa(name, 2, ns)])).messages, []);
+        assert.equal((await checkStack(policy, [d, hpa(name, 1, ns)])).messages.length, 1);
+        assert.equal((await checkStack(policy, [d, hpa(name, 2, "elsewhere")])).messages.length, 1);
     });
 
     it("takes minReplicas from config", async () => {
-        const out = await checkResource(policy, T.deployment, deployment(undefined, { replicas: 2 }), { config: { minReplicas: 3 } });
+        const out = await checkStack(policy, [dep(undefined, 2)], { config: { minReplicas: 3 } });
         assert.deepEqual(out.messages, [`Deployment "web" runs 2 replica(s); set spec.replicas to at least 3`]);
     });
 
     it("is advisory where the pack config says so (dev)", async () => {
-        const out = await checkResource(policy, T.deployment, deployment(undefined, { replicas: 1 }), { config: { enforcementLevel: "advisory" } });
+        const out = await checkStack(policy, [dep(undefined, 1)], { config: { enforcementLevel: "advisory" } });
         assert.equal(out.reports[0].level, "advisory");
     });
 
-    it("is not applicable to a StatefulSet", async () => {
-        assert.ok((await checkResource(policy, T.statefulSet, workload(T.statefulSet, { replicas: 1 }))).notApplicable);
+    it("is not applicable to a stack without Deployments", async () => {
+        assert.ok((await checkStack(policy, [stackResource(T.statefulSet, workload(T.statefulSet, { replicas: 1 }))])).notApplicable);
     });
 });
 

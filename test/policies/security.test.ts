@@ -321,6 +321,11 @@ describe("no-plaintext-secrets", () => {
         ]);
     });
 
+    it("passes a secret-looking env var whose literal is a path to a mounted file", async () => {
+        const d = deployment((_, __, c) => (c.env = [{ name: "ETCDCTL_KEY", value: "/etc/etcd/tls/tls.key" }]));
+        assert.deepEqual((await checkResource(policy, T.deployment, d)).messages, []);
+    });
+
     it("fails a ConfigMap with a secret-looking key", async () => {
         const cm = { metadata: { name: "web", namespace: "shop" }, data: { "app.conf": "x", "SECRET_KEY": "y" } };
         assert.deepEqual((await checkResource(policy, T.configMap, cm)).messages, [
