@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CommonArgs } from "./core/types";
 import { PlatformContext, RegistryContext, StorageContext } from "./core/context";
 import { imageMirrorTransformation } from "./core/image-mirror";
-import { TenantNamespace, TenantQuota, TenantLimits, PodSecurityLevel, TenantGroups } from "./tenancy/tenant-namespace";
+import { TENANT_PULL_SECRET, TenantNamespace, TenantQuota, TenantLimits, PodSecurityLevel, TenantGroups } from "./tenancy/tenant-namespace";
 import { Flannel, FlannelArgs } from "./network/flannel";
 import { EtcdCluster, EtcdClusterArgs } from "./etcd/etcd-cluster";
 import { RookCeph, RookCephArgs } from "./storage/rook-ceph";
@@ -206,7 +206,7 @@ export class ContainerCloud extends pulumi.ComponentResource {
                 this.tenants[`${team}/${ns}`] = tenant;
                 namespaces.push(tenant.namespaceName);
             }
-            tenantContexts[team] = { team, namespaces };
+            tenantContexts[team] = { team, namespaces, pullSecretName: registry ? TENANT_PULL_SECRET : undefined };
         }
 
         this.network = flannel;

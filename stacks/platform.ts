@@ -10,6 +10,21 @@ import { loadStackApps } from "./config/apps";
 /** The project root: app folders and source builds are relative to it. */
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
+/**
+ * The local control plane simulates nodes and pods but runs no ingress controller that could
+ * publish an address in an Ingress's status, which is what Pulumi's Ingress await waits for; so the
+ * local stack skips that one wait. Everything else (Deployments, StatefulSets, DaemonSets, Jobs,
+ * PVCs, Services' endpoints) is awaited for real.
+ */
+export function skipIngressAwait(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
+    if (args.type !== "kubernetes:networking.k8s.io/v1:Ingress") {
+        return undefined;
+    }
+    const props = args.props as { metadata?: { annotations?: Record<string, string> } };
+    const metadata = { ...(props.metadata ?? {}), annotations: { ...(props.metadata?.annotations ?? {}), "pulumi.com/skipAwait": "true" } };
+    return { props: { ...args.props, metadata }, opts: args.opts };
+}
+
 /** Everything `buildPlatform` creates, for the program's outputs and for tests. */
 export interface Platform {
     cloud: ContainerCloud;
@@ -95,6 +110,6 @@ export function buildPlatform(config: PlatformConfig, opts?: pulumi.ComponentRes
         platformCa: cloud.platformCa ? { certPem: cloud.platformCa.certPem, keyPem: cloud.platformCa.keyPem } : undefined,
         ...engineArgs,
         runtime: { ...engineArgs.runtime, sourceRoot: PROJECT_DIR },
-    }, { parent: cloud });
+    }, { parent: cloud, transformations: config.environment === "local" ? [skipIngressAwait] : [] });
     return { cloud, appEngine };
 }

@@ -117,7 +117,9 @@ export class AppRuntime extends pulumi.ComponentResource {
                 image,
                 bindings,
                 ingressClassName: args.ingressClassName,
-                registryPullConfig: args.registry?.dockerConfigJson,
+                // The tenant's own pull Secret when it has one: one Secret per namespace, not per app.
+                pullSecretName: tenant.pullSecretName,
+                registryPullConfig: tenant.pullSecretName ? undefined : args.registry?.dockerConfigJson,
                 imageMirror: args.imageMirror,
                 priorityClassName: args.priorityClassName,
                 otlpEndpoint: args.otlpEndpoint,

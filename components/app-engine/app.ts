@@ -136,6 +136,11 @@ export interface AppArgs {
     ingressClassName?: string;
     /** dockerconfigjson that pulls from the platform registry; stored as a pull Secret. @default none */
     registryPullConfig?: pulumi.Input<string>;
+    /**
+     * A pull Secret the namespace already holds (the tenant's); when set, the app creates none of
+     * its own and `registryPullConfig` is ignored. @default none
+     */
+    pullSecretName?: pulumi.Input<string>;
     /** Registry mirror for public images. @default none */
     imageMirror?: string;
     /** PriorityClass of the app's pods. @default none */
@@ -184,7 +189,9 @@ export class App extends pulumi.ComponentResource {
         const selectorOf = (component: string) => ({ "app.kubernetes.io/name": app.name, "app.kubernetes.io/instance": `${app.name}-${component}` });
 
         let pullSecrets: { name: pulumi.Input<string> }[] | undefined;
-        if (args.registryPullConfig !== undefined) {
+        if (args.pullSecretName !== undefined) {
+            pullSecrets = [{ name: args.pullSecretName }];
+        } else if (args.registryPullConfig !== undefined) {
             const pull = new k8s.core.v1.Secret(`${name}-pull`, {
                 metadata: { name: `${app.name}-registry-pull`, namespace: ns, labels: appLabels("pull") },
                 type: "kubernetes.io/dockerconfigjson",

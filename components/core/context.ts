@@ -33,6 +33,8 @@ export interface TenantContext {
     team: string;
     /** Namespaces of the team, first one is the default for its apps. */
     namespaces: pulumi.Output<string>[];
+    /** The registry pull Secret each of the team's namespaces already holds. @default none */
+    pullSecretName?: string;
 }
 
 /** What every App Engine layer receives. */

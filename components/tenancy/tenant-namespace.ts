@@ -72,13 +72,16 @@ export interface TenantNamespaceArgs {
     routerNamespaceLabels?: Record<string, string>;
     /**
      * A `kubernetes.io/dockerconfigjson` payload (already JSON) copied into the namespace as the
-     * `registry-pull` Secret and attached to the default ServiceAccount.
+     * `registry-pull` Secret; the App Runtime lists it in its pods' imagePullSecrets.
      * @default undefined (no pull secret)
      */
     registryPullConfig?: pulumi.Input<string>;
     /** Extra labels for the namespace. @default {} */
     labels?: Record<string, string>;
 }
+
+/** Name of the registry pull Secret every tenant namespace gets when the platform has a registry. */
+export const TENANT_PULL_SECRET = "registry-pull";
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -246,7 +249,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
 
         if (args.registryPullConfig !== undefined) {
             new k8s.core.v1.Secret(`${name}-registry-pull`, {
-                metadata: meta("registry-pull"),
+                metadata: meta(TENANT_PULL_SECRET),
                 type: "kubernetes.io/dockerconfigjson",
                 stringData: { ".dockerconfigjson": pulumi.secret(args.registryPullConfig) },
             }, { parent: this });

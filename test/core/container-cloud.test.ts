@@ -20,7 +20,7 @@ describe("ContainerCloud infrastructure wiring", () => {
     before(async () => {
         platform = await import("../../stacks/platform");
         config = await import("../../stacks/config");
-        const prod = parse({ environment: "prod", imageMirror: "mirror.example.com:5000", tenancy: { teams: { shop: { namespaces: ["shop"] } } } });
+        const prod = parse({ environment: "prod", imageMirror: "mirror.example.com:5000", tenancy: { teams: { shop: { namespaces: ["shop"] }, data: { namespaces: ["data-jobs"] } } } });
         prodCloud = platform.buildPlatform(prod).cloud;
         await rec.settle();
     });
