@@ -67,7 +67,7 @@ export interface AppEngineArgs {
     /** Services. @default enabled */
     services?: ModuleSwitch & Pick<ServicesArgs, "sizes">;
     /** Platform Control. @default enabled */
-    control?: ModuleSwitch & Pick<PlatformControlArgs, "namespace" | "metricsServer" | "replicas" | "resources" | "kubeletInsecureTls"> & {
+    control?: ModuleSwitch & Pick<PlatformControlArgs, "namespace" | "metricsServer" | "metricsApiService" | "replicas" | "resources" | "kubeletInsecureTls"> & {
         /** Node roles to publish as kubectl commands. @default {} */
         nodeRoles?: Record<string, NodeRole>;
         /** Node count for DaemonSet footprints in the audit. @default 1 */
@@ -138,7 +138,7 @@ export class AppEngine extends pulumi.ComponentResource {
         if (on(args.control)) {
             const c = args.control ?? {};
             this.control = new PlatformControl(`${name}-control`, {
-                ...common, namespace: c.namespace, metricsServer: c.metricsServer, replicas: c.replicas, resources: c.resources, kubeletInsecureTls: c.kubeletInsecureTls,
+                ...common, namespace: c.namespace, metricsServer: c.metricsServer, metricsApiService: c.metricsApiService, replicas: c.replicas, resources: c.resources, kubeletInsecureTls: c.kubeletInsecureTls,
             }, { parent: this });
             footprints.push(...this.control.footprint);
         }

@@ -168,6 +168,12 @@ export interface PlatformControlArgs extends CommonArgs {
     namespace?: string;
     /** Deploy metrics-server (HPA needs it). @default true */
     metricsServer?: boolean;
+    /**
+     * Register the `v1beta1.metrics.k8s.io` APIService. Off where no metrics-server can really
+     * answer (the simulated local cluster): an APIService that never becomes available breaks API
+     * discovery and blocks namespace deletion. @default true
+     */
+    metricsApiService?: boolean;
     /** metrics-server replicas. @default 2 in staging/prod, 1 elsewhere */
     replicas?: number;
     /** metrics-server resources. @default 50m/64Mi requests, 500m/256Mi limits */
@@ -293,7 +299,7 @@ export class PlatformControl extends pulumi.ComponentResource {
                     spec: { minAvailable: 1, selector: { matchLabels: selector } },
                 }, { parent: this });
             }
-            new k8s.apiregistration.v1.APIService(`${name}-metrics-api`, {
+            if (args.metricsApiService ?? true) new k8s.apiregistration.v1.APIService(`${name}-metrics-api`, {
                 metadata: { name: "v1beta1.metrics.k8s.io", labels },
                 spec: {
                     group: "metrics.k8s.io",

@@ -43,6 +43,8 @@ export const appEngineSchema = z.object({
         enabled,
         /** metrics-server (HPA needs it). */
         metricsServer: z.boolean().default(true),
+        /** Register the metrics APIService (off in local: nothing serves it there). @default true */
+        metricsApiService: z.boolean().default(true),
         /** metrics-server replicas. @default 2 in staging/prod, 1 elsewhere */
         replicas: z.number().int().positive().optional(),
         /** Skip kubelet certificate verification. @default true outside prod */
@@ -98,7 +100,7 @@ export const appEngineSection: Section<typeof appEngineSchema> = {
             router: { replicas: 1, edgePlacement: "preferred", tls: { mode: "self-signed" } },
             runtime: {},
             services: { sizes: { small: small("50m", "128Mi", "250m", "256Mi", "1Gi"), medium: small("100m", "256Mi", "500m", "512Mi", "2Gi") } },
-            control: { replicas: 1, kubeletInsecureTls: true },
+            control: { replicas: 1, kubeletInsecureTls: true, metricsApiService: false },
             manageSystem: { replicas: 1 },
             support: { retention: "2d", prometheusStorage: "2Gi" },
             logCenter: { storage: "filesystem", retention: "2d", lokiStorage: "2Gi" },
@@ -150,7 +152,7 @@ export function appEngineArgsFromConfig(c: AppEngineConfig, apps: AppManifest[],
         runtime: { enabled: c.runtime.enabled },
         services: { enabled: c.services.enabled, sizes: c.services.sizes },
         control: {
-            enabled: c.control.enabled, metricsServer: c.control.metricsServer, replicas: c.control.replicas,
+            enabled: c.control.enabled, metricsServer: c.control.metricsServer, metricsApiService: c.control.metricsApiService, replicas: c.control.replicas,
             kubeletInsecureTls: c.control.kubeletInsecureTls, nodeRoles: c.control.nodeRoles, nodeCount: c.control.nodeCount,
         },
         manageSystem: { enabled: c.manageSystem.enabled, adminGroups: c.manageSystem.adminGroups, viewerGroups: c.manageSystem.viewerGroups, replicas: c.manageSystem.replicas },
