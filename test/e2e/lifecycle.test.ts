@@ -20,6 +20,9 @@ import { ROOT, STATE } from "../../scripts/lib/paths";
 const STACK = "e2e-lifecycle";
 const CLUSTER: ClusterRef = { name: "containercloud-e2e", kubeconfig: path.join(STATE, "e2e", "kubeconfig") };
 const STACK_FILE = path.join(ROOT, "stacks", `Pulumi.${STACK}.yaml`);
+/** A private copy of the local app manifests, so the test can change one app. */
+const APP_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "containercloud-e2e-apps-"));
+fs.cpSync(path.join(ROOT, "stacks", "apps", "local"), APP_DIR, { recursive: true });
 const backend = fs.mkdtempSync(path.join(os.tmpdir(), "containercloud-e2e-backend-"));
 const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "e2e-lifecycle-passphrase" };
 
@@ -31,6 +34,7 @@ function writeStackConfig(mutate?: (config: Record<string, any>) => void): void 
     const local = parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.local.yaml"), "utf8")) as { config: Record<string, any> };
     const config = structuredClone(local.config);
     config["containercloud:cluster"] = { mode: "kubeconfig", kubeconfig: CLUSTER.kubeconfig };
+    config["containercloud:apps"] = { appDir: APP_DIR };
     mutate?.(config);
     const current = fs.existsSync(STACK_FILE) ? (parse(fs.readFileSync(STACK_FILE, "utf8")) ?? {}) : {};
     fs.writeFileSync(STACK_FILE, stringify({ ...current, config }));
@@ -76,6 +80,7 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
     after(() => {
         fs.rmSync(STACK_FILE, { force: true });
         fs.rmSync(backend, { recursive: true, force: true });
+        fs.rmSync(APP_DIR, { recursive: true, force: true });
         localDown(CLUSTER);
     });
 
@@ -94,6 +99,24 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
     it("refresh finds no drift", () => {
         const r = pulumi(["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
         assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    });
+
+    it("a change to one app's manifest updates only that app's resources", () => {
+        const file = path.join(APP_DIR, "shop-web.yaml");
+        const manifest = parse(fs.readFileSync(file, "utf8"));
+        manifest.env = { ...(manifest.env ?? {}), LIFECYCLE_CHANGE: "1" };
+        fs.writeFileSync(file, stringify(manifest));
+        const preview = pulumi(["preview", "--json"]);
+        assert.equal(preview.code, 0, preview.stderr);
+        const steps = (JSON.parse(preview.stdout).steps ?? []) as { op: string; urn: string }[];
+        const changed = steps.filter((st) => st.op !== "same").map((st) => st.urn);
+        assert.ok(changed.length > 0, "the change shows up in the preview");
+        for (const urn of changed) {
+            assert.match(urn, /shop-web/, `a resource outside the app changes: ${urn}`);
+        }
+        const up = pulumi(["up", "--yes", "--skip-preview"]);
+        assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
+        assert.deepEqual(unreadyWorkloads(), []);
     });
 
     it("the exported state holds no secret value in plain text", () => {
