@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createCertificateAuthority } from "./pki";
+import { dynamicType, providerText } from "./provider-text";
 
 const REPLACE_ON = ["commonName", "organization", "validityDays", "generation"] as const;
 
@@ -33,7 +34,7 @@ export interface CertificateAuthorityArgs {
 }
 
 /** A CA: `certPem` is public, `keyPem` is secret. */
-export class CertificateAuthority extends pulumi.dynamic.Resource {
+export class CertificateAuthority extends pulumi.CustomResource {
     /** CA certificate, PEM. */
     declare public readonly certPem: pulumi.Output<string>;
     /** CA private key, PEM (secret). */
@@ -44,13 +45,14 @@ export class CertificateAuthority extends pulumi.dynamic.Resource {
         if (!Number.isInteger(validityDays) || validityDays < 1) {
             throw new pulumi.ResourceError(`CertificateAuthority ${name}: validityDays must be a positive integer (got ${validityDays})`, opts?.parent);
         }
-        super(certificateAuthorityProvider, name, {
+        super(dynamicType("CertificateAuthority"), name, {
+            __provider: providerText("certificateAuthorityProvider", certificateAuthorityProvider),
             commonName: args.commonName,
             organization: args.organization ?? "containercloud",
             validityDays,
             generation: args.generation ?? 0,
             certPem: undefined,
             keyPem: undefined,
-        }, { ...opts, additionalSecretOutputs: ["keyPem"] }, "containercloud", "CertificateAuthority");
+        }, { ...opts, additionalSecretOutputs: ["keyPem"] });
     }
 }

@@ -1,6 +1,7 @@
 /** A leaf certificate signed by a `CertificateAuthority` at deploy time; its key is a Pulumi secret. */
 import * as pulumi from "@pulumi/pulumi";
 import { CertificateUsage, changedKeys, issueCertificate, validateCertificateRequest } from "./pki";
+import { dynamicType, providerText } from "./provider-text";
 
 const REPLACE_ON = ["caCertPem", "caKeyPem", "commonName", "organization", "dnsNames", "ipAddresses", "usages", "validityDays", "generation"] as const;
 
@@ -47,7 +48,7 @@ export interface CertificateArgs {
 }
 
 /** A certificate: `certPem` and `caCertPem` are public, `keyPem` is secret. */
-export class Certificate extends pulumi.dynamic.Resource {
+export class Certificate extends pulumi.CustomResource {
     /** Certificate, PEM. */
     declare public readonly certPem: pulumi.Output<string>;
     /** Private key, PEM (secret). */
@@ -64,7 +65,8 @@ export class Certificate extends pulumi.dynamic.Resource {
         if (problem) {
             throw new pulumi.ResourceError(`Certificate ${name}: ${problem}`, opts?.parent);
         }
-        super(certificateProvider, name, {
+        super(dynamicType("Certificate"), name, {
+            __provider: providerText("certificateProvider", certificateProvider),
             caCertPem: args.caCertPem,
             caKeyPem: pulumi.secret(args.caKeyPem),
             commonName: args.commonName,
@@ -76,6 +78,6 @@ export class Certificate extends pulumi.dynamic.Resource {
             generation: args.generation ?? 0,
             certPem: undefined,
             keyPem: undefined,
-        }, { ...opts, additionalSecretOutputs: ["keyPem", "caKeyPem"] }, "containercloud", "Certificate");
+        }, { ...opts, additionalSecretOutputs: ["keyPem", "caKeyPem"] });
     }
 }

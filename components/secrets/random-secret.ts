@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Charset, generatePassword, validatePasswordOptions } from "./password";
 import { changedKeys } from "./pki";
+import { dynamicType, providerText } from "./provider-text";
 
 /** Inputs that, when changed, generate a new value. */
 const REPLACE_ON = ["length", "charset", "bcrypt", "generation"] as const;
@@ -55,7 +56,7 @@ export interface RandomSecretArgs {
 }
 
 /** A generated password; `result` and `bcryptHash` are secret outputs. */
-export class RandomSecret extends pulumi.dynamic.Resource {
+export class RandomSecret extends pulumi.CustomResource {
     /** The password. */
     declare public readonly result: pulumi.Output<string>;
     /** bcrypt hash of the password ("" unless `bcrypt` was set). */
@@ -68,13 +69,14 @@ export class RandomSecret extends pulumi.dynamic.Resource {
         if (problem) {
             throw new pulumi.ResourceError(`RandomSecret ${name}: ${problem}`, opts?.parent);
         }
-        super(randomSecretProvider, name, {
+        super(dynamicType("RandomSecret"), name, {
+            __provider: providerText("randomSecretProvider", randomSecretProvider),
             length,
             charset,
             bcrypt: args.bcrypt ?? false,
             generation: args.generation ?? 0,
             result: undefined,
             bcryptHash: undefined,
-        }, { ...opts, additionalSecretOutputs: ["result", "bcryptHash"] }, "containercloud", "RandomSecret");
+        }, { ...opts, additionalSecretOutputs: ["result", "bcryptHash"] });
     }
 }
