@@ -106,11 +106,14 @@ async function runProgram(req: EvalRequest, rec: BenchRecorder): Promise<Omit<Ev
     if (size > 0 && req.scale === "apps") {
         const apps = benchApps(size);
         const dir = path.join(req.scratch ?? fs.mkdtempSync(path.join(os.tmpdir(), "bench-apps-")), `apps-${size}`);
-        fs.mkdirSync(dir, { recursive: true });
-        apps.forEach((a) => fs.writeFileSync(path.join(dir, `${a.name as string}.yaml`), appManifestYaml(a)));
         const problems: string[] = [];
         config = { ok: false, issues: [] };
         for (const c of appConfigCandidates(raw.apps, apps, dir)) {
+            if (c.how.includes(".dir")) {
+                // Harness work, written only for the shape that reads files (inline comes first and is taken).
+                fs.mkdirSync(dir, { recursive: true });
+                apps.forEach((a) => fs.writeFileSync(path.join(dir, `${a.name as string}.yaml`), appManifestYaml(a)));
+            }
             const r = cfg.parsePlatformConfig({ ...raw, apps: c.apps });
             if (r.ok) {
                 config = r;
@@ -154,8 +157,8 @@ async function runFloor(req: EvalRequest, rec: BenchRecorder): Promise<Omit<Eval
     // CustomResource is abstract in the typings only; an empty subclass adds no behaviour.
     class FloorCustom extends p.CustomResource {}
     replayFloor<pulumi.Resource>(fixture.resources, {
-        custom: (type, name, inputs, parent) => new FloorCustom(type, name, inputs, { parent }),
-        component: (type, name, parent) => new p.ComponentResource(type, name, {}, { parent }),
+        custom: (type, name, inputs, opts) => new FloorCustom(type, name, inputs, opts),
+        component: (type, name, opts) => new p.ComponentResource(type, name, {}, opts),
     });
     const t2 = performance.now();
     await settle(rec);

@@ -14,6 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawn, spawnSync } from "child_process";
 import { ROOT } from "./lib/paths";
+import { parse as parseYaml } from "yaml";
 import { elapsed, say } from "./lib/log";
 import { Stat, TargetResult, checkTarget, fmtBytes, fmtRatio, fmtSeconds, growthRatio, ratio, summarize } from "./lib/bench-stats";
 import { BenchResults, CliFigure, EvalComparison, MachineInfo, renderMarkdown } from "./lib/bench-report";
@@ -92,9 +93,22 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     return o;
 }
 
+/**
+ * The node arguments Pulumi starts the program with (`runtime.options.nodeargs` in Pulumi.yaml):
+ * both the program and the floor run under exactly these, so the comparison is of the code alone.
+ */
+function programNodeArgs(): string[] {
+    const project = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { runtime?: { options?: { nodeargs?: string } } };
+    const args = (project.runtime?.options?.nodeargs ?? "").split(/\s+/).filter((a) => a !== "");
+    if (!args.includes("tsx")) {
+        throw new Error(`Pulumi.yaml runtime.options.nodeargs (${args.join(" ")}) does not load tsx; bench/eval-child.ts is TypeScript`);
+    }
+    return args;
+}
+
 function runChild(req: EvalRequest): Promise<EvalResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", CHILD, JSON.stringify(req)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [...programNodeArgs(), CHILD, JSON.stringify(req)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
         let out = "";
         let err = "";
         child.stdout.on("data", (d) => (out += d));
@@ -372,7 +386,7 @@ async function main(): Promise<void> {
         }
     }
     notes.push(
-        "Under mocks both sides run as `node --import tsx` child processes with the same recording mocks (scripts/lib/bench-mocks.ts); start → settled counts from process start. The floor's fixture read is subtracted from its time (the program has no such step), but the parsed fixture stays in the floor's memory, which slightly favours the program's memory ratio.",
+        `Under mocks both sides run as \`node ${programNodeArgs().join(" ")}\` child processes (the nodeargs of Pulumi.yaml) with the same recording mocks (scripts/lib/bench-mocks.ts); start → settled counts from process start. The floor's fixture read is subtracted from its time (the program has no such step), but the parsed fixture stays in the floor's memory, which slightly favours the program's memory ratio.`,
         "The program is evaluated without a kubernetes provider resource (buildPlatform(config) as the unit tests do); the CLI figures include it.",
     );
     results.targets = targets(results, o);

@@ -1,5 +1,6 @@
 /**
- * The floor: the very registrations the real program makes (types, names, inputs, parents),
+ * The floor: the very registrations the real program makes (types, names, inputs, parents and
+ * the registration options the engine receives: aliases, dependencies, secret outputs...),
  * recorded once into a JSON fixture and replayed with plain `CustomResource`/`ComponentResource`
  * constructors and nothing else. What the program costs above this is the cost of its logic.
  */
@@ -18,6 +19,47 @@ export interface RecordedResource {
     parentUrn: string;
     /** Resolved inputs (components: {}). */
     inputs: Record<string, unknown>;
+    /** Registration options as the engine received them; only those set. */
+    options?: RecordedOptions;
+}
+
+/**
+ * The options of a registration request that change what the engine does with it. Aliases are
+ * the URNs the SDK computed (e.g. the older API versions every typed kubernetes class declares);
+ * `dependsOn` holds the URNs of every direct dependency, explicit or carried by an Output input
+ * (the floor's inputs are plain values, so it declares them instead).
+ */
+export interface RecordedOptions {
+    aliases?: RecordedAlias[];
+    dependsOn?: string[];
+    additionalSecretOutputs?: string[];
+    ignoreChanges?: string[];
+    replaceOnChanges?: string[];
+    protect?: boolean;
+    deleteBeforeReplace?: boolean;
+    retainOnDelete?: boolean;
+}
+
+/**
+ * An alias as sent: a URN, or a spec whose empty fields were left out (`parentUrn` only when it
+ * is not the resource's own parent, which the SDK fills in by default).
+ */
+export type RecordedAlias = string | { name?: string; type?: string; stack?: string; project?: string; parentUrn?: string; noParent?: true };
+
+/** An alias as the replay passes it to a constructor (pulumi's `Alias` shape). */
+export type ReplayAlias = string | { name?: string; type?: string; stack?: string; project?: string; parent?: string };
+
+/** Options the replay passes to a constructor: recorded ones with dependencies resolved to resources. */
+export interface ReplayOptions<R> {
+    parent?: R;
+    aliases?: ReplayAlias[];
+    dependsOn?: R[];
+    additionalSecretOutputs?: string[];
+    ignoreChanges?: string[];
+    replaceOnChanges?: string[];
+    protect?: boolean;
+    deleteBeforeReplace?: boolean;
+    retainOnDelete?: boolean;
 }
 
 /** The fixture file the bench writes before measuring the floor. */
@@ -34,14 +76,15 @@ export interface FloorFixture {
 
 /** Constructors the replay calls; the bench passes pulumi's, the tests pass fakes. */
 export interface FloorFactory<R> {
-    custom(type: string, name: string, inputs: Record<string, unknown>, parent: R | undefined): R;
-    component(type: string, name: string, parent: R | undefined): R;
+    custom(type: string, name: string, inputs: Record<string, unknown>, opts: ReplayOptions<R>): R;
+    component(type: string, name: string, opts: ReplayOptions<R>): R;
 }
 
 /**
- * Creates every recorded resource in order with its recorded parent. The stack resource itself
- * (`pulumi:pulumi:Stack`) is skipped: the mock runtime creates its own. Throws when a parent is
- * missing, which would mean the fixture is not in registration order.
+ * Creates every recorded resource in order with its recorded parent and options. The stack
+ * resource itself (`pulumi:pulumi:Stack`) is skipped: the mock runtime creates its own. Throws
+ * when a parent or dependency is missing, which would mean the fixture is not in registration
+ * order (a request is only sent once the URNs of its dependencies are known).
  */
 export function replayFloor<R>(resources: readonly RecordedResource[], factory: FloorFactory<R>): R[] {
     const byUrn = new Map<string, R>();
@@ -57,7 +100,28 @@ export function replayFloor<R>(resources: readonly RecordedResource[], factory: 
                 throw new Error(`floor fixture: ${r.type} ${r.name} comes before its parent ${r.parentUrn}`);
             }
         }
-        const created = r.custom ? factory.custom(r.type, r.name, r.inputs, parent) : factory.component(r.type, r.name, parent);
+        const { dependsOn, aliases, ...rest } = r.options ?? {};
+        const opts: ReplayOptions<R> = { ...rest, parent };
+        if (aliases !== undefined) {
+            opts.aliases = aliases.map((a) => {
+                if (typeof a === "string") {
+                    return a;
+                }
+                const { parentUrn, noParent, ...spec } = a;
+                // pulumi's Alias: a present `parent: undefined` means "no parent"; absent means the resource's own
+                return noParent ? { ...spec, parent: undefined } : parentUrn !== undefined ? { ...spec, parent: parentUrn } : spec;
+            });
+        }
+        if (dependsOn !== undefined) {
+            opts.dependsOn = dependsOn.filter((u) => !u.includes("::pulumi:pulumi:Stack::")).map((u) => {
+                const dep = byUrn.get(u);
+                if (dep === undefined) {
+                    throw new Error(`floor fixture: ${r.type} ${r.name} depends on ${u}, which comes after it`);
+                }
+                return dep;
+            });
+        }
+        const created = r.custom ? factory.custom(r.type, r.name, r.inputs, opts) : factory.component(r.type, r.name, opts);
         byUrn.set(r.urn, created);
         out.push(created);
     }

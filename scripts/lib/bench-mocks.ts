@@ -7,7 +7,7 @@
  * drain, so no polling interval is added to the measured time.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { RecordedResource } from "./bench-floor";
+import { RecordedAlias, RecordedOptions, RecordedResource } from "./bench-floor";
 
 /** What the bench mocks recorded. */
 export interface BenchRecorder {
@@ -20,8 +20,9 @@ export interface BenchRecorder {
 }
 
 /**
- * Installs the mocks. `keepInputs` stores each resource's resolved inputs (needed to write the
- * floor fixture; off while measuring so the recording itself costs no memory).
+ * Installs the mocks. `keepInputs` stores each resource's resolved inputs and registration
+ * options (needed to write the floor fixture; off while measuring so the recording itself costs
+ * no memory).
  */
 export function installBenchMocks(opts: { stack: string; keepInputs: boolean }): BenchRecorder {
     const resources: RecordedResource[] = [];
@@ -60,6 +61,12 @@ export function installBenchMocks(opts: { stack: string; keepInputs: boolean }):
             parentUrn: req.getParent() ?? "",
             inputs: {},
         };
+        if (opts.keepInputs) {
+            const options = recordedOptions(req);
+            if (options !== undefined) {
+                rec.options = options;
+            }
+        }
         resources.push(rec);
         current = rec;
         const p = register(req, (err: unknown, res: any) => {
@@ -76,4 +83,47 @@ export function installBenchMocks(opts: { stack: string; keepInputs: boolean }):
         calls,
         settled: () => (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(),
     };
+}
+
+/** The registration options of a RegisterResourceRequest that are set, or undefined when none is. */
+export function recordedOptions(req: any): RecordedOptions | undefined {
+    const o: RecordedOptions = {};
+    const list = <T>(v: T[]) => (v.length > 0 ? v : undefined);
+    const parentUrn: string = req.getParent() ?? "";
+    const aliases: RecordedAlias[] = [...(req.getAliasurnsList() as string[])];
+    for (const a of req.getAliasesList() as any[]) {
+        if (a.getUrn() !== "") {
+            aliases.push(a.getUrn());
+            continue;
+        }
+        const spec = a.getSpec();
+        const alias: Exclude<RecordedAlias, string> = {};
+        for (const [k, v] of [["name", spec.getName()], ["type", spec.getType()], ["stack", spec.getStack()], ["project", spec.getProject()]] as const) {
+            if (v !== "") {
+                alias[k] = v;
+            }
+        }
+        if (spec.getNoparent()) {
+            alias.noParent = true;
+        } else if (spec.getParenturn() !== "" && spec.getParenturn() !== parentUrn) {
+            alias.parentUrn = spec.getParenturn();
+        }
+        aliases.push(alias);
+    }
+    o.aliases = list(aliases);
+    o.dependsOn = list(req.getDependenciesList());
+    o.additionalSecretOutputs = list(req.getAdditionalsecretoutputsList());
+    o.ignoreChanges = list(req.getIgnorechangesList());
+    o.replaceOnChanges = list(req.getReplaceonchangesList());
+    if (req.getProtect()) {
+        o.protect = true;
+    }
+    if (req.getDeletebeforereplacedefined()) {
+        o.deleteBeforeReplace = req.getDeletebeforereplace();
+    }
+    if (req.getRetainondelete()) {
+        o.retainOnDelete = true;
+    }
+    const set = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as RecordedOptions;
+    return Object.keys(set).length > 0 ? set : undefined;
 }

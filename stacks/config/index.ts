@@ -17,6 +17,12 @@ import { registrySection } from "./registry";
 import { appEngineSection } from "./app-engine";
 import { appsSection } from "./apps";
 
+// Every schema here parses once per process (the app schema once per app): zod's JIT, which
+// compiles an object schema's parser with `new Function` on its first use, costs more than it
+// saves at that count (≈20–40 ms of every preview; bench/README.md). Set by the program, not by
+// the components, so a library user's own zod settings are theirs.
+z.config({ jitless: true });
+
 /** The Pulumi project name: every config key is `containercloud:<key>`. */
 export const PROJECT = "containercloud";
 
