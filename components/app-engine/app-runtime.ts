@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as docker from "@pulumi/docker";
+import type * as dockerTypes from "@pulumi/docker";
 import { CommonArgs } from "../core/types";
 import { RegistryContext, TenantContext } from "../core/context";
 import { AppManifest } from "./app-manifest";
@@ -75,6 +75,8 @@ export class AppRuntime extends pulumi.ComponentResource {
     constructor(name: string, args: AppRuntimeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:appengine:AppRuntime", name, {}, opts);
         const sourceRoot = args.sourceRoot ?? process.cwd();
+        // Shared by every source-built app: the registry's push credentials, parsed once.
+        let pushCredentials: pulumi.Output<{ username: string; password: string }> | undefined;
         this.apps = {};
         this.hosts = {};
         this.footprint = [];
@@ -98,7 +100,10 @@ export class AppRuntime extends pulumi.ComponentResource {
                 if (!registry) {
                     throw new pulumi.ResourceError(`app ${app.name}: source: building from source needs the platform registry (enable containercloud:registry or give an image)`, this);
                 }
-                const creds = registry.dockerConfigJson.apply((j) => pulumi.output(registry.host).apply((h) => registryCredentials(j, h)));
+                pushCredentials ??= pulumi.all([registry.dockerConfigJson, registry.host]).apply(([j, h]) => registryCredentials(j, h));
+                const creds = pushCredentials;
+                // Loaded only when an app is built from source: most stacks deploy images and never need it.
+                const docker = require("@pulumi/docker") as typeof dockerTypes;
                 const context = path.resolve(sourceRoot, app.source.dir);
                 const built = new docker.Image(`${name}-${app.team}-${app.name}-image`, {
                     imageName: pulumi.interpolate`${registry.host}/${app.team}/${app.name}:build`,
