@@ -20,6 +20,7 @@ import type { BenchRecorder } from "../scripts/lib/bench-mocks";
 import { FloorFixture, replayFloor } from "../scripts/lib/bench-floor";
 import type { ParseResult } from "../stacks/config";
 import { appConfigCandidates, appManifestYaml, benchApps, benchTeams, benchTenants } from "../scripts/lib/bench-apps";
+import { withoutSourceMaps } from "../stacks/stack-traces";
 
 /** What the parent asks for. */
 export interface EvalRequest {
@@ -32,8 +33,11 @@ export interface EvalRequest {
     scale?: "apps" | "tenants";
     /** Floor mode: the fixture to replay. Program mode: where to write the recorded fixture, if set. */
     fixture?: string;
-    /** Source-mapped stack traces (tsx turns them on). @default true */
-    sourceMaps?: boolean;
+    /**
+     * Construct with source-mapped stack traces, as tsx runs a program by default, instead of
+     * inside `withoutSourceMaps` as stacks/index.ts does (both modes alike). @default false
+     */
+    mappedConstruction?: boolean;
     /** Scratch folder for generated app manifests. */
     scratch?: string;
 }
@@ -134,7 +138,8 @@ async function runProgram(req: EvalRequest, rec: BenchRecorder): Promise<Omit<Ev
     if (!config.ok) {
         fail(`invalid stack config:\n${config.issues.map(cfg.formatIssue).join("\n")}`);
     }
-    platform.buildPlatform(config.config);
+    // As stacks/index.ts constructs it.
+    construct(req, () => platform.buildPlatform(config.config));
     const t2 = performance.now();
     await settle(rec);
     const t3 = performance.now();
@@ -156,10 +161,11 @@ async function runFloor(req: EvalRequest, rec: BenchRecorder): Promise<Omit<Eval
     const p = await import("@pulumi/pulumi");
     // CustomResource is abstract in the typings only; an empty subclass adds no behaviour.
     class FloorCustom extends p.CustomResource {}
-    replayFloor<pulumi.Resource>(fixture.resources, {
+    // Under the same stack-trace regime as the program: the comparison is of the code alone.
+    construct(req, () => replayFloor<pulumi.Resource>(fixture.resources, {
         custom: (type, name, inputs, opts) => new FloorCustom(type, name, inputs, opts),
         component: (type, name, opts) => new p.ComponentResource(type, name, {}, opts),
-    });
+    }));
     const t2 = performance.now();
     await settle(rec);
     const t3 = performance.now();
@@ -172,6 +178,15 @@ async function runFloor(req: EvalRequest, rec: BenchRecorder): Promise<Omit<Eval
         scaledBy: fixture.scaled,
         calls: rec.calls.length,
     };
+}
+
+/** Runs a construction as the program does (source maps off while it runs), or mapped for the what-if. */
+function construct(req: EvalRequest, build: () => unknown): void {
+    if (req.mappedConstruction === true) {
+        build();
+    } else {
+        withoutSourceMaps(build);
+    }
 }
 
 /** Waits for Pulumi's RPC queue, then once more if anything registered late (e.g. from an apply). */
@@ -188,11 +203,6 @@ async function settle(rec: BenchRecorder): Promise<void> {
 
 async function main(): Promise<void> {
     const req = JSON.parse(process.argv[2] ?? "{}") as EvalRequest;
-    if (req.sourceMaps === false) {
-        // What-if: tsx turns source-mapped stack traces on, and the Pulumi SDK formats a stack
-        // trace for every resource and every debuggable promise.
-        process.setSourceMapsEnabled(false);
-    }
     const recording = req.mode === "program" && req.fixture !== undefined;
     // @pulumi/pulumi and the mocks: the same for the program and the floor.
     const tm = performance.now();

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatIssue, fromPulumiConfig, parsePlatformConfig } from "./config";
 import { buildPlatform } from "./platform";
 import { clusterProvider } from "./provider";
+import { withoutSourceMaps } from "./stack-traces";
 
 const projectDir = path.resolve(__dirname, "..");
 const parsed = parsePlatformConfig(fromPulumiConfig(pulumi.runtime.allConfig()));
@@ -15,7 +16,7 @@ if (!parsed.ok) {
 }
 const config = parsed.config;
 const provider = clusterProvider(config.cluster, projectDir);
-const platform = buildPlatform(config, { providers: { kubernetes: provider } });
+const platform = withoutSourceMaps(() => buildPlatform(config, { providers: { kubernetes: provider } }));
 
 export const environment = config.environment;
 export const domain = config.domain;
