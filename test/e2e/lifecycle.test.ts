@@ -64,6 +64,27 @@ function platformObjects(): string[] {
     return r.stdout.split("\n").filter(Boolean);
 }
 
+/**
+ * Kills plugin processes of this project's CLI whose engine is gone (re-parented to init), as a
+ * user would after a killed up (README, "Recovering an interrupted up"). Plugins of a live CLI
+ * (another test file's) still have it as their parent and are left alone.
+ */
+function killOrphanedPlugins(): void {
+    const binDir = path.join(STATE, "bin");
+    for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+        try {
+            const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+            const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+            const [ppid, pgid] = [Number(fields[1]), Number(fields[2])];
+            if (ppid === 1 && cmd.includes(`${binDir}/pulumi-resource-`)) {
+                process.kill(-pgid, "SIGKILL");
+            }
+        } catch {
+            // the process ended while we looked
+        }
+    }
+}
+
 describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 }, () => {
     before(async () => {
         await ensureToolchain();
@@ -166,6 +187,8 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
             });
             child.on("exit", () => (killed ? resolve() : reject(new Error("the up finished before it could be interrupted"))));
         });
+        // The CLI starts plugins in process groups of their own: the dynamic-provider host outlives it.
+        killOrphanedPlugins();
         // The documented recovery (README, "Recovering an interrupted up"): release the dead
         // process's lock, let refresh reconcile the state with the cluster, then up again.
         const cancel = pulumi(["cancel", "--yes"]);
