@@ -1,7 +1,7 @@
 /**
  * One measured evaluation, in its own process so every run starts cold and `maxRSS` is its own:
  *
- *   node --import tsx bench/eval-child.ts '<json EvalRequest>'
+ *   node <nodeargs of Pulumi.yaml> bench/eval-child.ts '<json EvalRequest>'
  *
  * `program`: installs the bench mocks, reads and parses the environment's stack config (plus
  * generated apps or tenants), calls `buildPlatform`, waits until every registration is answered.
@@ -92,9 +92,9 @@ function allConfigOf(env: string, parseYaml: (s: string) => unknown): Record<str
 
 async function runProgram(req: EvalRequest, rec: BenchRecorder): Promise<Omit<EvalResult, "bootMs" | "mocksMs" | "maxRssBytes" | "totalMs" | "mode">> {
     const t0 = performance.now();
-    const yaml = await import("yaml");
-    const cfg = await import("../stacks/config");
-    const platform = await import("../stacks/platform");
+    const yaml = require("yaml") as typeof import("yaml");
+    const cfg = require("../stacks/config") as typeof import("../stacks/config");
+    const platform = require("../stacks/platform") as typeof import("../stacks/platform");
     const t1 = performance.now();
 
     const raw = cfg.fromPulumiConfig(allConfigOf(req.env, yaml.parse));
@@ -158,7 +158,7 @@ async function runFloor(req: EvalRequest, rec: BenchRecorder): Promise<Omit<Eval
     const t0 = performance.now();
     const fixture = JSON.parse(fs.readFileSync(req.fixture!, "utf8")) as FloorFixture;
     const t1 = performance.now();
-    const p = await import("@pulumi/pulumi");
+    const p = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
     // CustomResource is abstract in the typings only; an empty subclass adds no behaviour.
     class FloorCustom extends p.CustomResource {}
     // Under the same stack-trace regime as the program: the comparison is of the code alone.
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
     const recording = req.mode === "program" && req.fixture !== undefined;
     // @pulumi/pulumi and the mocks: the same for the program and the floor.
     const tm = performance.now();
-    const { installBenchMocks } = await import("../scripts/lib/bench-mocks");
+    const { installBenchMocks } = require("../scripts/lib/bench-mocks") as typeof import("../scripts/lib/bench-mocks");
     const rec = installBenchMocks({ stack: req.env, keepInputs: recording });
     const mocksMs = performance.now() - tm;
     const r = req.mode === "program" ? await runProgram(req, rec) : await runFloor(req, rec);

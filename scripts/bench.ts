@@ -100,7 +100,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
 function programNodeArgs(): string[] {
     const project = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { runtime?: { options?: { nodeargs?: string } } };
     const args = (project.runtime?.options?.nodeargs ?? "").split(/\s+/).filter((a) => a !== "");
-    if (!args.includes("tsx")) {
+    if (!args.some((a) => a === "tsx" || a.startsWith("tsx/"))) {
         throw new Error(`Pulumi.yaml runtime.options.nodeargs (${args.join(" ")}) does not load tsx; bench/eval-child.ts is TypeScript`);
     }
     return args;
