@@ -91,13 +91,15 @@ function lastSegment(urn: string): { name: string; type: string } {
  */
 export function recordRegistrations(opts: RecordOptions = {}): Recorder {
     const rec = new Recorder();
-    const pending = new Map<string, string>();
+    // The request being served: the mock monitor calls newResource synchronously inside
+    // registerResource (before its first await), and newResource is not told the parent.
+    let current: { parentUrn: string; record?: Registration } | undefined;
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
-                const parentUrn = pending.get(`${args.type}::${args.name}`) ?? "";
+                const parentUrn = current?.parentUrn ?? "";
                 const parent = lastSegment(parentUrn);
-                rec.all.push({
+                const record: Registration = {
                     type: args.type,
                     name: args.name,
                     inputs: args.inputs,
@@ -106,7 +108,11 @@ export function recordRegistrations(opts: RecordOptions = {}): Recorder {
                     parentName: parent.name,
                     parentType: parent.type,
                     urn: "",
-                });
+                };
+                rec.all.push(record);
+                if (current !== undefined) {
+                    current.record = record;
+                }
                 const k8sName = args.inputs?.metadata?.name;
                 return { id: typeof k8sName === "string" ? k8sName : `${args.name}-id`, state: { ...args.inputs } };
             },
@@ -118,20 +124,19 @@ export function recordRegistrations(opts: RecordOptions = {}): Recorder {
         opts.stack ?? "test",
         opts.preview ?? false,
     );
-    // The mock monitor does not pass the parent to newResource; capture it from the request.
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => {
-        pending.set(`${req.getType()}::${req.getName()}`, req.getParent());
-        register(req, (err: any, res: any) => {
-            if (res) {
-                const r = rec.all.find((x) => x.type === req.getType() && x.name === req.getName() && x.urn === "");
-                if (r) {
-                    r.urn = res.getUrn();
-                }
+        const request: { parentUrn: string; record?: Registration } = { parentUrn: req.getParent() ?? "" };
+        current = request;
+        const served = register(req, (err: any, res: any) => {
+            if (res && request.record !== undefined) {
+                request.record.urn = res.getUrn();
             }
             callback(err, res);
         });
+        current = undefined;
+        return served;
     };
     return rec;
 }
