@@ -90,7 +90,7 @@ function allConfigOf(env: string, parseYaml: (s: string) => unknown): Record<str
     return out;
 }
 
-async function runProgram(req: EvalRequest, rec: BenchRecorder): Promise<Omit<EvalResult, "bootMs" | "mocksMs" | "maxRssBytes" | "totalMs" | "mode">> {
+async function runProgram(req: EvalRequest, rec: BenchRecorder): Promise<Measured> {
     const t0 = performance.now();
     const yaml = require("yaml") as typeof import("yaml");
     const cfg = require("../stacks/config") as typeof import("../stacks/config");
@@ -139,22 +139,10 @@ async function runProgram(req: EvalRequest, rec: BenchRecorder): Promise<Omit<Ev
         fail(`invalid stack config:\n${config.issues.map(cfg.formatIssue).join("\n")}`);
     }
     // As stacks/index.ts constructs it.
-    construct(req, () => platform.buildPlatform(config.config));
-    const t2 = performance.now();
-    await settle(rec);
-    const t3 = performance.now();
-    return {
-        loadMs: t1 - t0,
-        buildMs: t2 - t1,
-        settleMs: t3 - t2,
-        resources: rec.resources.length,
-        apps: rec.resources.filter((r) => r.type === "containercloud:appengine:App").length,
-        scaledBy,
-        calls: rec.calls.length,
-    };
+    return constructAndSettle(req, rec, { t0, t1 }, () => platform.buildPlatform(config.config), scaledBy);
 }
 
-async function runFloor(req: EvalRequest, rec: BenchRecorder): Promise<Omit<EvalResult, "bootMs" | "mocksMs" | "maxRssBytes" | "totalMs" | "mode">> {
+async function runFloor(req: EvalRequest, rec: BenchRecorder): Promise<Measured> {
     const t0 = performance.now();
     const fixture = JSON.parse(fs.readFileSync(req.fixture!, "utf8")) as FloorFixture;
     const t1 = performance.now();
@@ -162,20 +150,31 @@ async function runFloor(req: EvalRequest, rec: BenchRecorder): Promise<Omit<Eval
     // CustomResource is abstract in the typings only; an empty subclass adds no behaviour.
     class FloorCustom extends p.CustomResource {}
     // Under the same stack-trace regime as the program: the comparison is of the code alone.
-    construct(req, () => replayFloor<pulumi.Resource>(fixture.resources, {
+    return constructAndSettle(req, rec, { t0, t1 }, () => replayFloor<pulumi.Resource>(fixture.resources, {
         custom: (type, name, inputs, opts) => new FloorCustom(type, name, inputs, opts),
         component: (type, name, opts) => new p.ComponentResource(type, name, {}, opts),
-    }));
+    }), fixture.scaled);
+}
+
+/** What a run measures besides boot, mocks and memory. */
+type Measured = Omit<EvalResult, "bootMs" | "mocksMs" | "maxRssBytes" | "totalMs" | "mode">;
+
+/**
+ * Constructs, waits until every registration is answered, and reports the phases: loading from
+ * `t0` to `t1`, then everything up to the end of construction (config parsing included), then settling.
+ */
+async function constructAndSettle(req: EvalRequest, rec: BenchRecorder, t: { t0: number; t1: number }, build: () => unknown, scaledBy: string): Promise<Measured> {
+    construct(req, build);
     const t2 = performance.now();
     await settle(rec);
     const t3 = performance.now();
     return {
-        loadMs: t1 - t0,
-        buildMs: t2 - t1,
+        loadMs: t.t1 - t.t0,
+        buildMs: t2 - t.t1,
         settleMs: t3 - t2,
         resources: rec.resources.length,
         apps: rec.resources.filter((r) => r.type === "containercloud:appengine:App").length,
-        scaledBy: fixture.scaled,
+        scaledBy,
         calls: rec.calls.length,
     };
 }
