@@ -50,17 +50,7 @@ export type RecordedAlias = string | { name?: string; type?: string; stack?: str
 export type ReplayAlias = string | { name?: string; type?: string; stack?: string; project?: string; parent?: string };
 
 /** Options the replay passes to a constructor: recorded ones with dependencies resolved to resources. */
-export interface ReplayOptions<R> {
-    parent?: R;
-    aliases?: ReplayAlias[];
-    dependsOn?: R[];
-    additionalSecretOutputs?: string[];
-    ignoreChanges?: string[];
-    replaceOnChanges?: string[];
-    protect?: boolean;
-    deleteBeforeReplace?: boolean;
-    retainOnDelete?: boolean;
-}
+export type ReplayOptions<R> = Omit<RecordedOptions, "aliases" | "dependsOn"> & { parent?: R; aliases?: ReplayAlias[]; dependsOn?: R[] };
 
 /** The fixture file the bench writes before measuring the floor. */
 export interface FloorFixture {
