@@ -9,6 +9,7 @@ import * as path from "path";
 import { spawn } from "child_process";
 import { parse, stringify } from "yaml";
 import { ROOT } from "./paths";
+import { processTable } from "./procfs";
 import { pulumiBinary, pulumiEnv, pulumiSync } from "./pulumi";
 
 /** One measured command. */
@@ -39,23 +40,9 @@ export function parseGnuTimeMaxRss(text: string): number | undefined {
     return m ? parseInt(m[1], 10) * 1024 : undefined;
 }
 
-/** Parent of every process, from /proc/<pid>/stat (field 4). */
+/** Parent of every process. */
 function processParents(): Map<number, number> {
-    const out = new Map<number, number>();
-    for (const e of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(e)) {
-            continue;
-        }
-        try {
-            const stat = fs.readFileSync(`/proc/${e}/stat`, "utf8");
-            // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
-            const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-            out.set(parseInt(e, 10), parseInt(rest[1], 10));
-        } catch {
-            // the process ended while we looked
-        }
-    }
-    return out;
+    return new Map([...processTable()].map(([pid, p]) => [pid, p.ppid]));
 }
 
 /** The pids of `root` and all its descendants, given a parent map. */

@@ -16,6 +16,7 @@ import { localStorageClasses } from "../../scripts/lib/local-stack";
 import { ensureToolchain } from "../../scripts/lib/setup";
 import { pulumiBinary, pulumiEnv, pulumiSync } from "../../scripts/lib/pulumi";
 import { ROOT, STATE } from "../../scripts/lib/paths";
+import { processCommand, processTable } from "../../scripts/lib/procfs";
 
 const STACK = "e2e-lifecycle";
 const CLUSTER: ClusterRef = { name: "containercloud-e2e", kubeconfig: path.join(STATE, "e2e", "kubeconfig") };
@@ -70,17 +71,14 @@ function platformObjects(): string[] {
  * (another test file's) still have it as their parent and are left alone.
  */
 function killOrphanedPlugins(): void {
-    const binDir = path.join(STATE, "bin");
-    for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-        try {
-            const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
-            const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
-            const [ppid, pgid] = [Number(fields[1]), Number(fields[2])];
-            if (ppid === 1 && cmd.includes(`${binDir}/pulumi-resource-`)) {
+    const plugin = `${path.join(STATE, "bin")}/pulumi-resource-`;
+    for (const [pid, { ppid, pgid }] of processTable()) {
+        if (ppid === 1 && processCommand(pid).includes(plugin)) {
+            try {
                 process.kill(-pgid, "SIGKILL");
+            } catch {
+                // the group ended while we looked
             }
-        } catch {
-            // the process ended while we looked
         }
     }
 }
