@@ -6,6 +6,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { randomSecretProvider } from "../../components/secrets/random-secret";
 import { dynamicType, providerCacheFile, providerText } from "../../components/secrets/provider-text";
+import { loadSerializedProvider } from "../helpers/dynamic-provider";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SECRETS = path.join(ROOT, "components", "secrets");
@@ -23,9 +24,7 @@ describe("provider text cache", () => {
         assert.equal(text, fresh.text);
         const file = providerCacheFile("randomSecretProvider")!;
         assert.equal(fs.readFileSync(file, "utf8"), text);
-        const mod: any = { exports: {} };
-        new Function("module", "exports", "require", text)(mod, mod.exports, require);
-        const r = await mod.exports.handler().create({ length: 12, charset: "hex", bcrypt: false, generation: 0 });
+        const r = await loadSerializedProvider(text).create({ length: 12, charset: "hex", bcrypt: false, generation: 0 });
         assert.match(r.outs.result, /^[0-9a-f]{12}$/);
     });
 
