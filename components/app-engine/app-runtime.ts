@@ -100,8 +100,7 @@ export class AppRuntime extends pulumi.ComponentResource {
                 if (!registry) {
                     throw new pulumi.ResourceError(`app ${app.name}: source: building from source needs the platform registry (enable containercloud:registry or give an image)`, this);
                 }
-                pushCredentials ??= pulumi.all([registry.dockerConfigJson, registry.host]).apply(([j, h]) => registryCredentials(j, h));
-                const creds = pushCredentials;
+                const creds = (pushCredentials ??= pulumi.all([registry.dockerConfigJson, registry.host]).apply(([j, h]) => registryCredentials(j, h)));
                 // Loaded only when an app is built from source: most stacks deploy images and never need it.
                 const docker = require("@pulumi/docker") as typeof dockerTypes;
                 const context = path.resolve(sourceRoot, app.source.dir);
