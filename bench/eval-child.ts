@@ -9,7 +9,7 @@
  * Prints one line `BENCH_RESULT <json EvalResult>` and exits.
  */
 import { performance } from "perf_hooks";
-// Taken before anything else is loaded: the time node and tsx needed to get here.
+// Taken before anything else is loaded: the time node and the TypeScript hook needed to get here.
 const bootMs = performance.now();
 
 import * as fs from "fs";
@@ -34,7 +34,7 @@ export interface EvalRequest {
     /** Floor mode: the fixture to replay. Program mode: where to write the recorded fixture, if set. */
     fixture?: string;
     /**
-     * Construct with source-mapped stack traces, as tsx runs a program by default, instead of
+     * Construct with source-mapped stack traces, as Node runs a program with source maps on, instead of
      * inside `withoutSourceMaps` as stacks/index.ts does (both modes alike). @default false
      */
     mappedConstruction?: boolean;
@@ -45,7 +45,7 @@ export interface EvalRequest {
 /** What the child reports. */
 export interface EvalResult {
     mode: "program" | "floor";
-    /** Process start to the first line of this script (node + tsx). */
+    /** Process start to the first line of this script (node + the TypeScript hook of Pulumi.yaml). */
     bootMs: number;
     /** Loading @pulumi/pulumi and installing the mocks (identical in both modes). */
     mocksMs: number;

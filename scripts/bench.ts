@@ -94,21 +94,23 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
 }
 
 /**
- * The node arguments Pulumi starts the program with (`runtime.options.nodeargs` in Pulumi.yaml):
- * both the program and the floor run under exactly these, so the comparison is of the code alone.
+ * How Pulumi starts the program: node with `runtime.options.nodeargs` of Pulumi.yaml, in the folder
+ * of its `main` (where a relative `--require` resolves). The program and the floor both run exactly
+ * so, so the comparison is of the code alone.
  */
-function programNodeArgs(): string[] {
-    const project = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { runtime?: { options?: { nodeargs?: string } } };
-    const args = (project.runtime?.options?.nodeargs ?? "").split(/\s+/).filter((a) => a !== "");
-    if (!args.some((a) => a === "tsx" || a.startsWith("tsx/"))) {
-        throw new Error(`Pulumi.yaml runtime.options.nodeargs (${args.join(" ")}) does not load tsx; bench/eval-child.ts is TypeScript`);
+function programLaunch(): { nodeArgs: string[]; cwd: string } {
+    const project = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { main?: string; runtime?: { options?: { nodeargs?: string } } };
+    const nodeArgs = (project.runtime?.options?.nodeargs ?? "").split(/\s+/).filter((a) => a !== "");
+    if (!nodeArgs.some((a) => a.endsWith("ts-register.cjs") || a === "tsx" || a.startsWith("tsx/"))) {
+        throw new Error(`Pulumi.yaml runtime.options.nodeargs (${nodeArgs.join(" ")}) loads no TypeScript hook (stacks/ts-register.cjs); bench/eval-child.ts is TypeScript`);
     }
-    return args;
+    return { nodeArgs, cwd: path.dirname(path.join(ROOT, project.main ?? "index.ts")) };
 }
 
 function runChild(req: EvalRequest): Promise<EvalResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [...programNodeArgs(), CHILD, JSON.stringify(req)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        const launch = programLaunch();
+        const child = spawn(process.execPath, [...launch.nodeArgs, CHILD, JSON.stringify(req)], { cwd: launch.cwd, stdio: ["ignore", "pipe", "pipe"] });
         let out = "";
         let err = "";
         child.stdout.on("data", (d) => (out += d));
@@ -195,7 +197,7 @@ function packageVersion(name: string): string {
 
 function machineInfo(): MachineInfo {
     const git = (args: string[]) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout.trim();
-    const pkgs = ["@pulumi/pulumi", "@pulumi/kubernetes", "zod", "yaml", "tsx", "typescript"];
+    const pkgs = ["@pulumi/pulumi", "@pulumi/kubernetes", "zod", "yaml", "esbuild", "typescript"];
     const plugins = path.join(ROOT, ".state", "pulumi-home", "plugins");
     const k8sPlugin = fs.existsSync(plugins) ? fs.readdirSync(plugins).find((p) => /^resource-kubernetes-v[\d.]+$/.test(p)) : undefined;
     return {
@@ -326,7 +328,7 @@ async function main(): Promise<void> {
 
     // At 100 apps the per-resource cost dominates the fixed start-up, so the effect is visible.
     const whatIfSize = o.sizes.includes(100) ? 100 : 0;
-    say("bench", `  what-if: ${whatIfSize} ${axis} constructed with source-mapped stack traces (tsx's default, before stacks/stack-traces.ts)`);
+    say("bench", `  what-if: ${whatIfSize} ${axis} constructed with source-mapped stack traces (Node's default once source maps are on, before stacks/stack-traces.ts)`);
     const mapped = await compare(o, whatIfSize, axis, true);
     say("bench", `  mapped: program ${fmtSeconds(mapped.program.totalMs.median)}, floor ${fmtSeconds(mapped.floor.totalMs.median)} (${fmtRatio(mapped.timeRatio)})`);
     const scaleNote = support.ok
@@ -386,7 +388,7 @@ async function main(): Promise<void> {
         }
     }
     notes.push(
-        `Under mocks both sides run as \`node ${programNodeArgs().join(" ")}\` child processes (the nodeargs of Pulumi.yaml) with the same recording mocks (scripts/lib/bench-mocks.ts); start → settled counts from process start. The floor's fixture read is subtracted from its time (the program has no such step), but the parsed fixture stays in the floor's memory, which slightly favours the program's memory ratio.`,
+        `Under mocks both sides run as \`node ${programLaunch().nodeArgs.join(" ")}\` child processes in \`${path.relative(ROOT, programLaunch().cwd)}/\` (the nodeargs of Pulumi.yaml, in the folder of its main, as Pulumi starts the program) with the same recording mocks (scripts/lib/bench-mocks.ts); start → settled counts from process start. The floor's fixture read is subtracted from its time (the program has no such step), but the parsed fixture stays in the floor's memory, which slightly favours the program's memory ratio.`,
         "The program is evaluated without a kubernetes provider resource (buildPlatform(config) as the unit tests do); the CLI figures include it.",
     );
     results.targets = targets(results, o);

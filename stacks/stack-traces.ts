@@ -1,8 +1,9 @@
 /**
  * Constructing the platform without source-mapped stack traces.
  *
- * tsx turns Node's source maps on, and the Pulumi SDK captures a stack trace for every resource
- * (its source position, with no depth limit) and for every internal promise it creates. With
+ * The program runs with Node's source maps on (stacks/ts-register.cjs; tsx under the tests), and
+ * the Pulumi SDK captures a stack trace for every resource (its source position, with no depth
+ * limit) and for every internal promise it creates. With
  * source maps on, each frame of each of those is mapped back to TypeScript: about 40% of the
  * time it takes to construct the platform (bench/README.md). `withoutSourceMaps` runs the
  * construction with the mapping off and turns it back on afterwards.
@@ -10,7 +11,7 @@
  * Errors keep their TypeScript lines: V8 formats an error's stack when it is first read, and the
  * error of a failed construction is first read when Pulumi prints it, after the mapping is back
  * on. What changes is the source position Pulumi records for each resource (kept in the state,
- * shown by Pulumi Cloud): it names the right file and function, at the line of tsx's transpiled
+ * shown by Pulumi Cloud): it names the right file and function, at the line of the transpiled
  * output rather than the TypeScript line.
  */
 

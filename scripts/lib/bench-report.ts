@@ -54,7 +54,7 @@ export interface BenchResults {
     env: string;
     machine: MachineInfo;
     overhead?: EvalComparison;
-    /** The same with the construction source-mapped in both, as tsx runs a program by default (what-if). */
+    /** The same with the construction source-mapped in both, as Node runs a program with source maps on (what-if). */
     whatIfMappedConstruction?: EvalComparison;
     scale: { axis: "apps" | "tenants"; note: string; sizes: EvalComparison[]; growth?: { small: number; large: number; timeRatio: number | undefined; memoryRatio: number | undefined }; failed: Record<number, string> };
     cli?: { env: string; figures: CliFigure[]; upMs?: number; resources?: number; note?: string };
@@ -97,7 +97,7 @@ export function renderMarkdown(r: BenchResults): string {
         const rows: string[] = ["| | program | floor |", "|---|---|---|"];
         rows.push(`| **start → settled** | **${fmtStat(c.program.totalMs, ms)}** | **${fmtStat(c.floor.totalMs, ms)}** |`);
         rows.push(`| **peak RSS** | **${fmtStat(c.program.rssBytes, mem)}** | **${fmtStat(c.floor.rssBytes, mem)}** |`);
-        rows.push(`| node + tsx boot | ${fmtStat(c.program.bootMs, ms)} | ${fmtStat(c.floor.bootMs, ms)} |`);
+        rows.push(`| node + TypeScript hook boot | ${fmtStat(c.program.bootMs, ms)} | ${fmtStat(c.floor.bootMs, ms)} |`);
         rows.push(`| @pulumi/pulumi + mocks | ${fmtStat(c.program.mocksMs, ms)} | ${fmtStat(c.floor.mocksMs, ms)} |`);
         rows.push(`| load program modules / fixture (floor: not counted) | ${fmtStat(c.program.loadMs, ms)} | ${fmtStat(c.floor.loadMs, ms)} |`);
         rows.push(`| parse config + construct / replay loop | ${fmtStat(c.program.buildMs, ms)} | ${fmtStat(c.floor.buildMs, ms)} |`);
@@ -126,12 +126,12 @@ export function renderMarkdown(r: BenchResults): string {
     L.push("");
     if (r.scale.growth) {
         const g = r.scale.growth;
-        L.push(`Growth time(${g.large})/time(${g.small}) of the program: **${fmtRatio(g.timeRatio)}** (memory ${fmtRatio(g.memoryRatio)}); ${g.large / g.small}x the ${r.scale.axis}. The fixed start-up cost (node, tsx, @pulumi/pulumi) is in both figures.`, "");
+        L.push(`Growth time(${g.large})/time(${g.small}) of the program: **${fmtRatio(g.timeRatio)}** (memory ${fmtRatio(g.memoryRatio)}); ${g.large / g.small}x the ${r.scale.axis}. The fixed start-up cost (node, the TypeScript hook, @pulumi/pulumi) is in both figures.`, "");
     }
     if (r.whatIfMappedConstruction) {
         const c = r.whatIfMappedConstruction;
         const base = r.scale.sizes.find((x) => x.size === c.size) ?? (c.size === 0 ? r.overhead : undefined);
-        L.push(`What-if at ${c.size} ${r.scale.axis}: both sides constructed with source-mapped stack traces, as tsx runs a program by default. The program constructs inside \`withoutSourceMaps\` (stacks/stack-traces.ts) because the Pulumi SDK captures a stack trace for every resource's source position (no depth limit) and for every debuggable promise, and tsx maps every frame of them; errors are still printed with TypeScript lines:`, "");
+        L.push(`What-if at ${c.size} ${r.scale.axis}: both sides constructed with source-mapped stack traces, as Node runs a program with source maps on. The program constructs inside \`withoutSourceMaps\` (stacks/stack-traces.ts) because the Pulumi SDK captures a stack trace for every resource's source position (no depth limit) and for every debuggable promise, and Node maps every frame of them; errors are still printed with TypeScript lines:`, "");
         L.push("| | program | floor | ratio |", "|---|---|---|---|");
         if (base) {
             L.push(`| start → settled, construction unmapped (as the program runs; above) | ${fmtStat(base.program.totalMs, ms)} | ${fmtStat(base.floor.totalMs, ms)} | ${fmtRatio(base.timeRatio)} |`);
