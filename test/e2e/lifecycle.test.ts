@@ -4,7 +4,7 @@
  * The test starts its own kwok cluster and uses its own stack and backend, so it never touches the
  * user's `local` stack or control plane.
  */
-import { describe, it, before, after } from "node:test";
+import { describe, it, before, after, TestContext } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
@@ -15,7 +15,8 @@ import { ClusterRef, kubectl, localDown, localUp } from "../../scripts/lib/local
 import { localStorageClasses } from "../../scripts/lib/local-stack";
 import { ensureToolchain } from "../../scripts/lib/setup";
 import { pulumiBinary, pulumiEnv, pulumiSync } from "../../scripts/lib/pulumi";
-import { ROOT, STATE } from "../../scripts/lib/paths";
+import { LOGS, ROOT, STATE } from "../../scripts/lib/paths";
+import { readEventLog, slowestSteps, stepTimings } from "../../scripts/lib/event-timings";
 import { processCommand, processTable } from "../../scripts/lib/procfs";
 
 const STACK = "e2e-lifecycle";
@@ -27,8 +28,34 @@ fs.cpSync(path.join(ROOT, "stacks", "apps", "local"), APP_DIR, { recursive: true
 const backend = fs.mkdtempSync(path.join(os.tmpdir(), "containercloud-e2e-backend-"));
 const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "e2e-lifecycle-passphrase" };
 
-function pulumi(args: string[]) {
-    return pulumiSync([...args, "-s", STACK, "--non-interactive"], { stack: STACK, env });
+function pulumi(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+    return pulumiSync([...args, "-s", STACK, "--non-interactive"], { stack: STACK, env: { ...env, ...extraEnv } });
+}
+
+const LOG_DIR = path.join(LOGS, "e2e-lifecycle");
+
+/**
+ * A Pulumi command that changes or inspects the cluster, with its evidence kept: its output in
+ * .state/logs/e2e-lifecycle/<step>.log (and its engine events in <step>.events.jsonl when it
+ * failed), its wall time and slowest resources as a test diagnostic. One run's first `up` once took 360 s instead of ~50 s; this says
+ * where such time goes next time.
+ */
+function pulumiStep(t: TestContext, step: string, args: string[]) {
+    fs.mkdirSync(LOG_DIR, { recursive: true });
+    const events = path.join(LOG_DIR, `${step}.events.jsonl`);
+    fs.rmSync(events, { force: true });
+    const start = Date.now();
+    // The CLI offers --event-log only with its debug commands turned on.
+    const r = pulumi([...args, "--event-log", events], { PULUMI_DEBUG_COMMANDS: "true" });
+    const seconds = ((Date.now() - start) / 1000).toFixed(1);
+    fs.writeFileSync(path.join(LOG_DIR, `${step}.log`), `$ pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
+    const slowest = fs.existsSync(events) ? slowestSteps(stepTimings(readEventLog(events)), 3) : "no event log";
+    if (r.code === 0) {
+        // Tens of MB (the engine's debug messages are in it); kept only when the command failed.
+        fs.rmSync(events, { force: true });
+    }
+    t.diagnostic(`pulumi ${args[0]}: ${seconds} s; slowest: ${slowest}; output in ${path.relative(ROOT, LOG_DIR)}/${step}.log`);
+    return r;
 }
 
 function writeStackConfig(mutate?: (config: Record<string, any>) => void): void {
@@ -103,24 +130,24 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         localDown(CLUSTER);
     });
 
-    it("up converges and every workload reports ready", () => {
-        const r = pulumi(["up", "--yes", "--skip-preview"]);
+    it("up converges and every workload reports ready", (t) => {
+        const r = pulumiStep(t, "1-up", ["up", "--yes", "--skip-preview"]);
         assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
         assert.deepEqual(unreadyWorkloads(), []);
         assert.ok(platformObjects().length > 0, "the platform created objects in the cluster");
     });
 
-    it("a second preview shows no changes", () => {
-        const r = pulumi(["preview", "--expect-no-changes"]);
+    it("a second preview shows no changes", (t) => {
+        const r = pulumiStep(t, "2-preview", ["preview", "--expect-no-changes"]);
         assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     });
 
-    it("refresh finds no drift", () => {
-        const r = pulumi(["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
+    it("refresh finds no drift", (t) => {
+        const r = pulumiStep(t, "3-refresh", ["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
         assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     });
 
-    it("a change to one app's manifest updates only that app's resources", () => {
+    it("a change to one app's manifest updates only that app's resources", (t) => {
         const file = path.join(APP_DIR, "shop-web.yaml");
         const manifest = parse(fs.readFileSync(file, "utf8"));
         manifest.env = { ...(manifest.env ?? {}), LIFECYCLE_CHANGE: "1" };
@@ -133,7 +160,7 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         for (const urn of changed) {
             assert.match(urn, /shop-web/, `a resource outside the app changes: ${urn}`);
         }
-        const up = pulumi(["up", "--yes", "--skip-preview"]);
+        const up = pulumiStep(t, "4-up-app-change", ["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
         assert.deepEqual(unreadyWorkloads(), []);
     });
@@ -165,7 +192,7 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         }
     });
 
-    it("an up killed mid-way is recovered by the documented procedure and the next up converges", async () => {
+    it("an up killed mid-way is recovered by the documented procedure and the next up converges", async (t) => {
         // A change that creates objects, so the killed up is in the middle of real work.
         writeStackConfig((c) => {
             c["containercloud:tenancy"].teams.interrupted = { namespaces: ["interrupted-a", "interrupted-b", "interrupted-c"] };
@@ -191,17 +218,17 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         // process's lock, let refresh reconcile the state with the cluster, then up again.
         const cancel = pulumi(["cancel", "--yes"]);
         assert.equal(cancel.code, 0, `${cancel.stdout}\n${cancel.stderr}`);
-        const refresh = pulumi(["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
+        const refresh = pulumiStep(t, "5-refresh-after-kill", ["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
         assert.equal(refresh.code, 0, `${refresh.stdout}\n${refresh.stderr}`);
-        const up = pulumi(["up", "--yes", "--skip-preview"]);
+        const up = pulumiStep(t, "6-up-after-kill", ["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
         const again = pulumi(["preview", "--expect-no-changes"]);
         assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
         assert.deepEqual(unreadyWorkloads(), []);
     });
 
-    it("destroy leaves no platform object in the cluster", () => {
-        const r = pulumi(["destroy", "--yes", "--skip-preview"]);
+    it("destroy leaves no platform object in the cluster", (t) => {
+        const r = pulumiStep(t, "7-destroy", ["destroy", "--yes", "--skip-preview"]);
         assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
         assert.deepEqual(platformObjects(), []);
     });
