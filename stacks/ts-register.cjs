@@ -55,6 +55,10 @@ function transformSettings() {
         target: `node${process.versions.node}`,
         sourcemap: "inline",
         sourcesContent: false,
+        // As tsx transpiles (the tests run under it): the same code either way, e.g. the text of a
+        // serialized dynamic provider (components/secrets/provider-text.ts).
+        minifyWhitespace: true,
+        keepNames: true,
         tsconfigRaw: { compilerOptions },
     };
     const fingerprint = crypto.createHash("sha256").update(JSON.stringify({ esbuildVersion, options })).digest("hex");
