@@ -48,7 +48,12 @@ function transformSettings() {
     } catch (e) {
         throw new Error(`stacks/ts-register.cjs: cannot read compilerOptions from ${tsconfigFile} (${e.message}); it must be plain JSON`);
     }
-    const esbuildVersion = require("esbuild/package.json").version;
+    let esbuildVersion;
+    try {
+        esbuildVersion = require("esbuild/package.json").version;
+    } catch {
+        throw new Error("stacks/ts-register.cjs: esbuild is not installed (the program's TypeScript needs it; it is a devDependency): run `npm ci` in the project");
+    }
     const options = {
         loader: "ts",
         format: "cjs",

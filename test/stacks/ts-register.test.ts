@@ -93,6 +93,22 @@ describe("stacks/ts-register.cjs", () => {
         assert.deepEqual(JSON.parse(r.stdout), { enabled: true, library: false, own: true });
     });
 
+    it("names the fix when esbuild is not installed", () => {
+        // A copy of the hook in a project of its own that has a tsconfig.json but no node_modules.
+        const project = path.join(dir, "no-esbuild");
+        fs.mkdirSync(path.join(project, "stacks"), { recursive: true });
+        fs.copyFileSync(REGISTER, path.join(project, "stacks", "ts-register.cjs"));
+        fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true } }));
+        fs.writeFileSync(path.join(project, "index.ts"), "export const n: number = 1;\n");
+        const r = spawnSync(process.execPath, ["--require", path.join(project, "stacks", "ts-register.cjs"), path.join(project, "index.ts")], {
+            cwd: project,
+            encoding: "utf8",
+            env: { ...process.env, CONTAINERCLOUD_TS_CACHE: path.join(project, "cache"), NODE_PATH: "" },
+        });
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /esbuild is not installed .*run `npm ci`/);
+    });
+
     it("leaves source maps off when a library loads while they are off (as inside withoutSourceMaps)", () => {
         const r = run({
             "off.ts": [
