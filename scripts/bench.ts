@@ -387,8 +387,9 @@ async function main(): Promise<void> {
             say("bench", `  skipped: ${(e as Error).message}`);
         }
     }
+    const launch = programLaunch();
     notes.push(
-        `Under mocks both sides run as \`node ${programLaunch().nodeArgs.join(" ")}\` child processes in \`${path.relative(ROOT, programLaunch().cwd)}/\` (the nodeargs of Pulumi.yaml, in the folder of its main, as Pulumi starts the program) with the same recording mocks (scripts/lib/bench-mocks.ts); start → settled counts from process start. The floor's fixture read is subtracted from its time (the program has no such step), but the parsed fixture stays in the floor's memory, which slightly favours the program's memory ratio.`,
+        `Under mocks both sides run as \`node ${launch.nodeArgs.join(" ")}\` child processes in \`${path.relative(ROOT, launch.cwd)}/\` (the nodeargs of Pulumi.yaml, in the folder of its main, as Pulumi starts the program) with the same recording mocks (scripts/lib/bench-mocks.ts); start → settled counts from process start. The floor's fixture read is subtracted from its time (the program has no such step), but the parsed fixture stays in the floor's memory, which slightly favours the program's memory ratio.`,
         "The program is evaluated without a kubernetes provider resource (buildPlatform(config) as the unit tests do); the CLI figures include it.",
     );
     results.targets = targets(results, o);

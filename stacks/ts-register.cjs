@@ -1,8 +1,8 @@
 "use strict";
 /**
  * Loads the Pulumi program's TypeScript: `Pulumi.yaml` starts node with
- * `--require ./stacks/ts-register.cjs` (and the benchmarks start both the program and the floor
- * the same way).
+ * `--require ./ts-register.cjs` (Pulumi runs node in `stacks/`, the folder of `main`), and the
+ * benchmarks start both the program and the floor the same way.
  *
  * Why not tsx, which the scripts and tests use: tsx also takes over every `.js` file, and reads and
  * lexes each one to find out whether it is an ES module. A Pulumi program loads about 1,100 files

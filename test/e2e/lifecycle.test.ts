@@ -37,8 +37,8 @@ const LOG_DIR = path.join(LOGS, "e2e-lifecycle");
 /**
  * A Pulumi command that changes or inspects the cluster, with its evidence kept: its output in
  * .state/logs/e2e-lifecycle/<step>.log (and its engine events in <step>.events.jsonl when it
- * failed), its wall time and slowest resources as a test diagnostic. One run's first `up` once took 360 s instead of ~50 s; this says
- * where such time goes next time.
+ * failed), its wall time and slowest resources as a test diagnostic. One run's first `up` once
+ * took 360 s instead of ~50 s; this says where such time goes next time.
  */
 function pulumiStep(t: TestContext, step: string, args: string[]) {
     fs.mkdirSync(LOG_DIR, { recursive: true });
