@@ -212,17 +212,24 @@ export class AppRouter extends pulumi.ComponentResource {
         }, { parent: this });
 
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta("haproxy-ingress"), data: renderRouterConfig(env) }, { parent: this });
+        // What the gateway watches through the API (its ConfigMap, Service and default certificate)
+        // is named in its arguments as plain text and ordered with `dependsOn`, not taken as Outputs.
+        // The provider replaces a ConfigMap or Secret whose data changes, deleting it first as its
+        // name is fixed; a Deployment whose spec took an Output of it would then be replaced the
+        // same way, taking every app's ingress down (e.g. when adding a team changes the
+        // certificate's names). The controller picks the new object up without a restart.
+        const watched: pulumi.Resource[] = [config];
 
-        let defaultCert: pulumi.Input<string> | undefined;
+        let defaultCert: string | undefined;
         if (args.tls && "secretName" in args.tls) {
-            defaultCert = pulumi.interpolate`${namespace}/${args.tls.secretName}`;
+            defaultCert = `${nsName}/${args.tls.secretName}`;
         } else if (args.tls) {
-            const s = new k8s.core.v1.Secret(`${name}-default-cert`, {
+            watched.push(new k8s.core.v1.Secret(`${name}-default-cert`, {
                 metadata: meta("default-certificate"),
                 type: "kubernetes.io/tls",
                 stringData: { "tls.crt": args.tls.certificatePem, "tls.key": pulumi.secret(args.tls.privateKeyPem) },
-            }, { parent: this });
-            defaultCert = pulumi.interpolate`${namespace}/${s.metadata.name}`;
+            }, { parent: this }));
+            defaultCert = `${nsName}/default-certificate`;
         }
 
         new k8s.networking.v1.IngressClass(`${name}-class`, {
@@ -247,15 +254,16 @@ export class AppRouter extends pulumi.ComponentResource {
                 ...(serviceType === "LoadBalancer" ? { externalTrafficPolicy: "Local" } : {}),
             },
         }, { parent: this });
+        watched.push(svc);
 
         const placement = rolePlacement("edge", this.edgePlacement);
-        const controllerArgs = pulumi.all([namespace, config.metadata.name, svc.metadata.name, defaultCert]).apply(([n, cm, s, cert]) => [
-            `--configmap=${n}/${cm}`,
+        const controllerArgs = [
+            `--configmap=${nsName}/haproxy-ingress`,
             `--ingress-class=${this.ingressClassName}`,
-            `--publish-service=${n}/${s}`,
+            `--publish-service=${nsName}/haproxy-ingress`,
             "--watch-ingress-without-class=false",
-            ...(cert ? [`--default-ssl-certificate=${cert}`] : []),
-        ]);
+            ...(defaultCert ? [`--default-ssl-certificate=${defaultCert}`] : []),
+        ];
         new k8s.apps.v1.Deployment(`${name}-gateway`, {
             metadata: meta("haproxy-ingress"),
             spec: {
@@ -304,7 +312,7 @@ export class AppRouter extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, { parent: this });
+        }, { parent: this, dependsOn: watched });
 
         if (ha) {
             new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {

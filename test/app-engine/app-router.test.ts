@@ -16,6 +16,7 @@ describe("AppRouter", () => {
             platformRoutes: [{ host: "registry.apps.example.com", namespace: "containercloud-registry", serviceName: "registry", servicePort: 5000, tlsBackend: true }],
         });
         new mod.AppRouter("local-router", { environment: "local", domain: "local.test", namespace: "local-router", ingressClassName: "local" });
+        new mod.AppRouter("dev-router", { environment: "dev", domain: "dev.test", namespace: "dev-router", tls: { certificatePem: "CERT", privateKeyPem: "KEY" } });
         await rec.settle();
     });
 
@@ -31,6 +32,17 @@ describe("AppRouter", () => {
         assert.match(c.image, /^quay\.io\/jcmoraisjr\/haproxy-ingress:v\d/);
         assert.ok(c.args.includes("--ingress-class=containercloud"));
         assert.ok(c.args.includes("--default-ssl-certificate=containercloud-router/wildcard-apps"));
+    });
+
+    it("names in its arguments the very ConfigMap, Service and certificate Secret it creates", () => {
+        const args: string[] = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", "dev-router-gateway")).containers[0].args;
+        const ref = (type: string, name: string) => {
+            const m = rec.one(type, name).inputs.metadata;
+            return `${m.namespace}/${m.name}`;
+        };
+        assert.ok(args.includes(`--configmap=${ref("kubernetes:core/v1:ConfigMap", "dev-router-config")}`), args.join(" "));
+        assert.ok(args.includes(`--publish-service=${ref("kubernetes:core/v1:Service", "dev-router-svc")}`), args.join(" "));
+        assert.ok(args.includes(`--default-ssl-certificate=${ref("kubernetes:core/v1:Secret", "dev-router-default-cert")}`), args.join(" "));
     });
 
     it("is highly available in prod: 3 replicas, anti-affinity, a PDB, pinned to edge nodes", () => {

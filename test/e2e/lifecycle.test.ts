@@ -38,7 +38,9 @@ const LOG_DIR = path.join(LOGS, "e2e-lifecycle");
  * A Pulumi command that changes or inspects the cluster, with its evidence kept: its output in
  * .state/logs/e2e-lifecycle/<step>.log (and its engine events in <step>.events.jsonl when it
  * failed), its wall time and slowest resources as a test diagnostic. One run's first `up` once
- * took 360 s instead of ~50 s; this says where such time goes next time.
+ * took 360 s instead of ~50 s; this says where such time goes next time. Returns the command's
+ * result and the steps the engine took on custom resources (what `up` really did, which a
+ * preview cannot always tell: a replacement may only show once unknown values are known).
  */
 function pulumiStep(t: TestContext, step: string, args: string[]) {
     fs.mkdirSync(LOG_DIR, { recursive: true });
@@ -49,13 +51,14 @@ function pulumiStep(t: TestContext, step: string, args: string[]) {
     const r = pulumi([...args, "--event-log", events], { PULUMI_DEBUG_COMMANDS: "true" });
     const seconds = ((Date.now() - start) / 1000).toFixed(1);
     fs.writeFileSync(path.join(LOG_DIR, `${step}.log`), `$ pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
-    const slowest = fs.existsSync(events) ? slowestSteps(stepTimings(readEventLog(events)), 3) : "no event log";
+    const steps = fs.existsSync(events) ? stepTimings(readEventLog(events)) : [];
+    const slowest = fs.existsSync(events) ? slowestSteps(steps, 3) : "no event log";
     if (r.code === 0) {
         // Tens of MB (the engine's debug messages are in it); kept only when the command failed.
         fs.rmSync(events, { force: true });
     }
     t.diagnostic(`pulumi ${args[0]}: ${seconds} s; slowest: ${slowest}; output in ${path.relative(ROOT, LOG_DIR)}/${step}.log`);
-    return r;
+    return { ...r, steps };
 }
 
 function writeStackConfig(mutate?: (config: Record<string, any>) => void): void {
@@ -192,9 +195,25 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         }
     });
 
-    it("an up killed mid-way is recovered by the documented procedure and the next up converges", async (t) => {
-        // A change that creates objects, so the killed up is in the middle of real work.
+    it("adding a team replaces no workload: the router keeps serving", (t) => {
+        // A new team changes the names the router's certificate covers, so the certificate and its
+        // Secret are replaced; the gateway must not be replaced with them (components/app-engine/app-router.ts).
         writeStackConfig((c) => {
+            c["containercloud:tenancy"].teams.added = { namespaces: ["added-a"] };
+        });
+        const up = pulumiStep(t, "5-up-add-team", ["up", "--yes", "--skip-preview"]);
+        assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
+        const replaced = (pattern: RegExp) => up.steps.filter((st) => /replace/.test(st.op) && pattern.test(st.urn)).map((st) => `${st.op} ${st.urn}`);
+        assert.ok(replaced(/::app-engine-router-cert$/).length > 0, "the router's certificate was replaced (what this test is about)");
+        assert.deepEqual(replaced(/[:$]kubernetes:apps\/v1:/), []);
+        assert.deepEqual(unreadyWorkloads(), []);
+    });
+
+    it("an up killed mid-way is recovered by the documented procedure and the next up converges", async (t) => {
+        // A change that creates objects, so the killed up is in the middle of real work (the team
+        // added by the test before stays).
+        writeStackConfig((c) => {
+            c["containercloud:tenancy"].teams.added = { namespaces: ["added-a"] };
             c["containercloud:tenancy"].teams.interrupted = { namespaces: ["interrupted-a", "interrupted-b", "interrupted-c"] };
         });
         await new Promise<void>((resolve, reject) => {
@@ -218,9 +237,9 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         // process's lock, let refresh reconcile the state with the cluster, then up again.
         const cancel = pulumi(["cancel", "--yes"]);
         assert.equal(cancel.code, 0, `${cancel.stdout}\n${cancel.stderr}`);
-        const refresh = pulumiStep(t, "5-refresh-after-kill", ["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
+        const refresh = pulumiStep(t, "6-refresh-after-kill", ["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
         assert.equal(refresh.code, 0, `${refresh.stdout}\n${refresh.stderr}`);
-        const up = pulumiStep(t, "6-up-after-kill", ["up", "--yes", "--skip-preview"]);
+        const up = pulumiStep(t, "7-up-after-kill", ["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
         const again = pulumi(["preview", "--expect-no-changes"]);
         assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
@@ -228,7 +247,7 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
     });
 
     it("destroy leaves no platform object in the cluster", (t) => {
-        const r = pulumiStep(t, "7-destroy", ["destroy", "--yes", "--skip-preview"]);
+        const r = pulumiStep(t, "8-destroy", ["destroy", "--yes", "--skip-preview"]);
         assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
         assert.deepEqual(platformObjects(), []);
     });
