@@ -218,17 +218,16 @@ export class AppRouter extends pulumi.ComponentResource {
         // name is fixed; a Deployment whose spec took an Output of it would then be replaced the
         // same way, taking every app's ingress down (e.g. when adding a team changes the
         // certificate's names). The controller picks the new object up without a restart.
-        const watched: pulumi.Resource[] = [config];
-
+        let certSecret: k8s.core.v1.Secret | undefined;
         let defaultCert: string | undefined;
         if (args.tls && "secretName" in args.tls) {
             defaultCert = `${nsName}/${args.tls.secretName}`;
         } else if (args.tls) {
-            watched.push(new k8s.core.v1.Secret(`${name}-default-cert`, {
+            certSecret = new k8s.core.v1.Secret(`${name}-default-cert`, {
                 metadata: meta("default-certificate"),
                 type: "kubernetes.io/tls",
                 stringData: { "tls.crt": args.tls.certificatePem, "tls.key": pulumi.secret(args.tls.privateKeyPem) },
-            }, { parent: this }));
+            }, { parent: this });
             defaultCert = `${nsName}/default-certificate`;
         }
 
@@ -254,7 +253,6 @@ export class AppRouter extends pulumi.ComponentResource {
                 ...(serviceType === "LoadBalancer" ? { externalTrafficPolicy: "Local" } : {}),
             },
         }, { parent: this });
-        watched.push(svc);
 
         const placement = rolePlacement("edge", this.edgePlacement);
         const controllerArgs = [
@@ -312,7 +310,7 @@ export class AppRouter extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, { parent: this, dependsOn: watched });
+        }, { parent: this, dependsOn: certSecret ? [config, svc, certSecret] : [config, svc] });
 
         if (ha) {
             new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
