@@ -33,6 +33,8 @@ function pulumi(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
 }
 
 const LOG_DIR = path.join(LOGS, "e2e-lifecycle");
+/** The team one test adds (and the next keeps). */
+const ADDED_TEAM = { namespaces: ["added-a"] };
 
 /**
  * A Pulumi command that changes or inspects the cluster, with its evidence kept: its output in
@@ -51,8 +53,9 @@ function pulumiStep(t: TestContext, step: string, args: string[]) {
     const r = pulumi([...args, "--event-log", events], { PULUMI_DEBUG_COMMANDS: "true" });
     const seconds = ((Date.now() - start) / 1000).toFixed(1);
     fs.writeFileSync(path.join(LOG_DIR, `${step}.log`), `$ pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
-    const steps = fs.existsSync(events) ? stepTimings(readEventLog(events)) : [];
-    const slowest = fs.existsSync(events) ? slowestSteps(steps, 3) : "no event log";
+    const logged = fs.existsSync(events);
+    const steps = logged ? stepTimings(readEventLog(events)) : [];
+    const slowest = logged ? slowestSteps(steps, 3) : "no event log";
     if (r.code === 0) {
         // Tens of MB (the engine's debug messages are in it); kept only when the command failed.
         fs.rmSync(events, { force: true });
@@ -199,7 +202,7 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         // A new team changes the names the router's certificate covers, so the certificate and its
         // Secret are replaced; the gateway must not be replaced with them (components/app-engine/app-router.ts).
         writeStackConfig((c) => {
-            c["containercloud:tenancy"].teams.added = { namespaces: ["added-a"] };
+            c["containercloud:tenancy"].teams.added = ADDED_TEAM;
         });
         const up = pulumiStep(t, "5-up-add-team", ["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
@@ -213,7 +216,7 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         // A change that creates objects, so the killed up is in the middle of real work (the team
         // added by the test before stays).
         writeStackConfig((c) => {
-            c["containercloud:tenancy"].teams.added = { namespaces: ["added-a"] };
+            c["containercloud:tenancy"].teams.added = ADDED_TEAM;
             c["containercloud:tenancy"].teams.interrupted = { namespaces: ["interrupted-a", "interrupted-b", "interrupted-c"] };
         });
         await new Promise<void>((resolve, reject) => {
