@@ -20,6 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformContext } from "../core/context";
 import { TenantQuota } from "../tenancy/tenant-namespace";
 import { AppManifest } from "./app-manifest";
+import type { BindingSecretRef } from "./app";
 import { AppRouter, AppRouterArgs, PlatformRoute, platformHosts } from "./app-router";
 import { AppRuntime, AppRuntimeArgs } from "./app-runtime";
 import { Services, ServicesArgs, serviceInstancesForApps } from "./services";
@@ -226,7 +227,7 @@ export class AppEngine extends pulumi.ComponentResource {
             footprints.push(...this.support.footprint);
         }
 
-        const bindingSecrets: Record<string, pulumi.Input<string>> = {};
+        const bindingSecrets: Record<string, BindingSecretRef> = {};
         if (on(args.services)) {
             const namespaceOf = (team: string) => {
                 const t = ctx.tenants[team];
@@ -243,7 +244,7 @@ export class AppEngine extends pulumi.ComponentResource {
                 priorityClassName: pc("apps"),
             }, { parent: this, dependsOn });
             for (const [key, inst] of Object.entries(this.services.instances)) {
-                bindingSecrets[key] = inst.bindingSecretName;
+                bindingSecrets[key] = { name: inst.bindingSecretName, secret: inst.bindingSecret };
             }
             footprints.push(...this.services.footprint);
         }

@@ -9,7 +9,7 @@ import type * as dockerTypes from "@pulumi/docker";
 import { CommonArgs } from "../core/types";
 import { RegistryContext, TenantContext } from "../core/context";
 import { AppManifest } from "./app-manifest";
-import { App, AppBinding } from "./app";
+import { App, AppBinding, BindingSecretRef } from "./app";
 import { bindingKey } from "./services";
 import { WorkloadFootprint } from "./workload";
 
@@ -51,8 +51,8 @@ export interface AppRuntimeArgs extends CommonArgs {
     tenants: Record<string, TenantContext>;
     /** Platform registry: source apps are pushed there, and pods pull with its credentials. @default none (source apps are an error) */
     registry?: RegistryContext;
-    /** Binding Secret names by `<team>/<app>/<binding>` (from `Services`). @default {} */
-    bindingSecrets?: Record<string, pulumi.Input<string>>;
+    /** Binding Secrets by `<team>/<app>/<binding>` (from `Services`). @default {} */
+    bindingSecrets?: Record<string, BindingSecretRef>;
     /** IngressClass of the App Router. @default "containercloud" */
     ingressClassName?: string;
     /** PriorityClass of app pods. @default none */
@@ -87,11 +87,11 @@ export class AppRuntime extends pulumi.ComponentResource {
                     `app ${app.name}: team: no tenant "${app.team}" (known: ${Object.keys(args.tenants).join(", ") || "none"}); add it to containercloud:tenancy.teams`, this);
             }
             const bindings: AppBinding[] = app.services.map((s) => {
-                const secretName = args.bindingSecrets?.[bindingKey(app.team, app.name, s.name)];
-                if (secretName === undefined) {
+                const ref = args.bindingSecrets?.[bindingKey(app.team, app.name, s.name)];
+                if (ref === undefined) {
                     throw new pulumi.ResourceError(`app ${app.name}: services.${s.name}: no ${s.type} instance for this binding (is the Services module enabled?)`, this);
                 }
-                return { name: s.name, type: s.type, secretName };
+                return { name: s.name, type: s.type, secretName: ref.name, secret: ref.secret };
             });
 
             let image: pulumi.Input<string> | undefined;

@@ -28,8 +28,20 @@ export interface AppBinding {
     name: string;
     /** Service type. */
     type: ServiceType;
-    /** Name of the binding Secret. */
+    /** Name of the binding Secret. Give it as text when `secret` is set (see `BindingSecretRef`). */
     secretName: pulumi.Input<string>;
+    /** The binding Secret, when the program creates it: the app's workloads wait for it. */
+    secret?: pulumi.Resource;
+}
+
+/**
+ * A binding Secret as the App Engine hands it to apps: its name as text, and the Secret to wait
+ * for. Its name is fixed, so a changed binding is replaced delete-first; workloads taking the
+ * Secret's Output would be deleted and recreated with it (test/core/replacement-safety.test.ts).
+ */
+export interface BindingSecretRef {
+    name: string;
+    secret?: pulumi.Resource;
 }
 
 /** Env prefix of a binding: upper case, non-alphanumerics as `_`. */
@@ -189,15 +201,21 @@ export class App extends pulumi.ComponentResource {
         const selectorOf = (component: string) => ({ "app.kubernetes.io/name": app.name, "app.kubernetes.io/instance": `${app.name}-${component}` });
 
         let pullSecrets: { name: pulumi.Input<string> }[] | undefined;
+        // What the workloads wait for: the binding Secrets and their own pull Secret, which they name
+        // as text, not by Output. Both have fixed names, so a changed one is replaced delete-first, and
+        // a workload naming it by Output would be deleted and recreated with it. Kubelet reads a pull
+        // Secret at each pull, so running pods need no roll for new registry credentials.
+        const secretDeps: pulumi.Resource[] = bindings.flatMap((b) => (b.secret ? [b.secret] : []));
         if (args.pullSecretName !== undefined) {
             pullSecrets = [{ name: args.pullSecretName }];
         } else if (args.registryPullConfig !== undefined) {
-            const pull = new k8s.core.v1.Secret(`${name}-pull`, {
-                metadata: { name: `${app.name}-registry-pull`, namespace: ns, labels: appLabels("pull") },
+            const pullName = `${app.name}-registry-pull`;
+            secretDeps.push(new k8s.core.v1.Secret(`${name}-pull`, {
+                metadata: { name: pullName, namespace: ns, labels: appLabels("pull") },
                 type: "kubernetes.io/dockerconfigjson",
                 stringData: { ".dockerconfigjson": pulumi.secret(args.registryPullConfig) },
-            }, { parent: this });
-            pullSecrets = [{ name: pull.metadata.name }];
+            }, { parent: this }));
+            pullSecrets = [{ name: pullName }];
         }
 
         const baseEnv = (): EnvVar[] => [
@@ -257,7 +275,7 @@ export class App extends pulumi.ComponentResource {
                             },
                         },
                     },
-                }, { parent: this });
+                }, { parent: this, dependsOn: secretDeps });
 
             // An autoscaled Deployment leaves replicas to the HPA; setting them here would fight it on every update.
             this.deployments[pname] = deploymentFor("stable", image, bounds.autoscale ? undefined : bounds.min);
@@ -349,7 +367,7 @@ export class App extends pulumi.ComponentResource {
                         },
                     },
                 },
-            }, { parent: this });
+            }, { parent: this, dependsOn: secretDeps });
         }
 
         this.registerOutputs({ hosts: this.hosts });

@@ -141,8 +141,14 @@ export interface BackingServiceArgs {
 
 /** A single-replica backing service with a binding Secret. */
 export class BackingService extends pulumi.ComponentResource {
-    /** Name of the binding Secret (servicebinding.io keys). */
-    public readonly bindingSecretName: pulumi.Output<string>;
+    /**
+     * Name of the binding Secret (servicebinding.io keys), as text. Workloads name it as text and
+     * wait for `bindingSecret` with `dependsOn`: the name is fixed, so a changed binding is replaced
+     * delete-first, and a workload taking the Secret's Output would be deleted and recreated with it.
+     */
+    public readonly bindingSecretName: string;
+    /** The binding Secret, for `dependsOn`. */
+    public readonly bindingSecret: k8s.core.v1.Secret;
     /** In-cluster host of the service. */
     public readonly host: pulumi.Output<string>;
     /** Port of the service. */
@@ -171,8 +177,9 @@ export class BackingService extends pulumi.ComponentResource {
         const host = pulumi.interpolate`${svc.metadata.name}.${svc.metadata.namespace}.svc`;
 
         // The credentials the server starts with, and the binding apps read: one Secret, keys per servicebinding.io.
+        const bindingName = `${inst}-binding`;
         const binding = new k8s.core.v1.Secret(`${name}-binding`, {
-            metadata: { name: `${inst}-binding`, namespace: ns, labels },
+            metadata: { name: bindingName, namespace: ns, labels },
             type: `servicebinding.io/${profile.bindingType}`,
             stringData: {
                 type: profile.bindingType,
@@ -204,7 +211,7 @@ export class BackingService extends pulumi.ComponentResource {
                             name: args.type,
                             image: mirrorImage(profile.image, args.imageMirror),
                             args: profile.args,
-                            env: profile.env(binding.metadata.name),
+                            env: profile.env(bindingName),
                             ports: [{ name: args.type, containerPort: profile.port }],
                             resources: containerResources(res),
                             securityContext: restrictedContainerSecurityContext(),
@@ -220,9 +227,10 @@ export class BackingService extends pulumi.ComponentResource {
                     spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClass, resources: { requests: { storage } } },
                 }],
             },
-        }, { parent: this });
+        }, { parent: this, dependsOn: [binding] });
 
-        this.bindingSecretName = binding.metadata.name;
+        this.bindingSecretName = bindingName;
+        this.bindingSecret = binding;
         this.host = host;
         this.port = profile.port;
         this.footprint = [{ module: "services", name: inst, replicas: 1, containers: [res], storage }];

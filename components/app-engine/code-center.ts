@@ -132,7 +132,7 @@ export class CodeCenter extends pulumi.ComponentResource {
         const secretKey = new RandomSecret(`${name}-gitea-secret-key`, { length: 64 }, { parent: this });
         const internalToken = new RandomSecret(`${name}-gitea-internal-token`, { length: 64 }, { parent: this });
         const appSecret = new k8s.core.v1.Secret(`${name}-gitea-secrets`, {
-            metadata: { name: "gitea-secrets", namespace, labels: gt.labels },
+            metadata: { namespace, labels: gt.labels },
             stringData: { "secret-key": secretKey.result, "internal-token": internalToken.result },
         }, { parent: this });
         const svc = new k8s.core.v1.Service(`${name}-gitea-svc`, {
@@ -193,7 +193,7 @@ export class CodeCenter extends pulumi.ComponentResource {
             }, { parent: this });
             const bnamespace = bns.metadata.name;
             const pushSecret = new k8s.core.v1.Secret(`${name}-registry-push`, {
-                metadata: { name: "registry-push", namespace: bnamespace, labels: bk.labels },
+                metadata: { namespace: bnamespace, labels: bk.labels },
                 type: "kubernetes.io/dockerconfigjson",
                 stringData: { ".dockerconfigjson": args.registry.dockerConfigJson },
             }, { parent: this });

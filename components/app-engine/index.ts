@@ -5,7 +5,7 @@ export {
 } from "./app-manifest";
 export type { AppManifest, ProcessSpec, ServiceBindingSpec, ServiceType, AppParseResult, AppsLoadResult } from "./app-manifest";
 export { App, BINDING_KEYS, BINDING_ROOT, bindingEnvVars, bindingProjectedVolume, bindingEnvPrefix, renderProbes, imageVersion, mergeSameHost } from "./app";
-export type { AppArgs, AppBinding } from "./app";
+export type { AppArgs, AppBinding, BindingSecretRef } from "./app";
 export {
     AppRouter, HAPROXY_CONTROLLER, TRACK_LABEL, ROUTER_NAMESPACE_LABELS, appHost, platformHosts, trafficSplitAnnotations, renderIngressSpec, renderRouterConfig,
 } from "./app-router";

@@ -198,7 +198,7 @@ export class LogCenter extends pulumi.ComponentResource {
             bucketEnv = [{ configMapRef: { name: obc.metadata.name } }, { secretRef: { name: obc.metadata.name } }];
         }
         const lokiConfig = new k8s.core.v1.ConfigMap(`${name}-loki-config`, {
-            metadata: { name: "loki-config", namespace, labels: loki.labels },
+            metadata: { namespace, labels: loki.labels },
             data: { "loki.yaml": renderLokiConfig(this.storage, this.retention) },
         }, { parent: this });
         const lokiSvc = new k8s.core.v1.Service(`${name}-loki-svc`, {
@@ -252,7 +252,7 @@ export class LogCenter extends pulumi.ComponentResource {
             subjects: [{ kind: "ServiceAccount", name: fbSa.metadata.name, namespace }],
         }, { parent: this });
         const fbConfig = new k8s.core.v1.ConfigMap(`${name}-fluent-bit-config`, {
-            metadata: { name: "fluent-bit-config", namespace, labels: fb.labels },
+            metadata: { namespace, labels: fb.labels },
             data: { "fluent-bit.conf": renderFluentBitConfig({ lokiHost: `loki.${nsName}.svc` }) },
         }, { parent: this });
         new k8s.apps.v1.DaemonSet(`${name}-fluent-bit`, {

@@ -286,7 +286,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
             subjects: [{ kind: "ServiceAccount", name: promSa.metadata.name, namespace }],
         }, { parent: this });
         const promConfig = new k8s.core.v1.ConfigMap(`${name}-prometheus-config`, {
-            metadata: { name: "prometheus-config", namespace, labels: prom.labels },
+            metadata: { namespace, labels: prom.labels },
             data: {
                 "prometheus.yml": renderPrometheusConfig({
                     alertmanager: svcHost("alertmanager", 9093),
@@ -295,7 +295,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
             },
         }, { parent: this });
         const promRules = new k8s.core.v1.ConfigMap(`${name}-prometheus-rules`, {
-            metadata: { name: "prometheus-rules", namespace, labels: prom.labels },
+            metadata: { namespace, labels: prom.labels },
             data: { "containercloud.yml": renderAlertRules() },
         }, { parent: this });
         const promSvc = new k8s.core.v1.Service(`${name}-prometheus-svc`, {
@@ -351,7 +351,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
         // --- Alertmanager ---
         const am = workload("alertmanager");
         const amConfig = new k8s.core.v1.ConfigMap(`${name}-alertmanager-config`, {
-            metadata: { name: "alertmanager-config", namespace, labels: am.labels },
+            metadata: { namespace, labels: am.labels },
             data: { "alertmanager.yml": renderAlertmanagerConfig() },
         }, { parent: this });
         new k8s.core.v1.Service(`${name}-alertmanager-svc`, {
@@ -388,20 +388,23 @@ export class PlatformSupport extends pulumi.ComponentResource {
         // --- Grafana ---
         const gf = workload("grafana");
         const adminPassword = new RandomSecret(`${name}-grafana-admin`, { length: 24 }, { parent: this });
+        // Operators look the admin login up by this name, so it is fixed; Grafana names it as text and
+        // waits for it with dependsOn (test/core/replacement-safety.test.ts says why).
+        const gfSecretName = "grafana-admin";
         const gfSecret = new k8s.core.v1.Secret(`${name}-grafana-admin-secret`, {
-            metadata: { name: "grafana-admin", namespace, labels: gf.labels },
+            metadata: { name: gfSecretName, namespace, labels: gf.labels },
             stringData: { username: "admin", password: adminPassword.result },
         }, { parent: this });
         const gfProvisioning = new k8s.core.v1.ConfigMap(`${name}-grafana-datasources`, {
-            metadata: { name: "grafana-datasources", namespace, labels: gf.labels },
+            metadata: { namespace, labels: gf.labels },
             data: { "datasources.yaml": renderGrafanaDatasources(`http://${svcHost("prometheus", 9090)}`, args.lokiUrl) },
         }, { parent: this });
         const gfProviders = new k8s.core.v1.ConfigMap(`${name}-grafana-dashboard-providers`, {
-            metadata: { name: "grafana-dashboard-providers", namespace, labels: gf.labels },
+            metadata: { namespace, labels: gf.labels },
             data: { "dashboards.yaml": renderGrafanaDashboardProvider() },
         }, { parent: this });
         const gfDashboards = new k8s.core.v1.ConfigMap(`${name}-grafana-dashboards`, {
-            metadata: { name: "grafana-dashboards", namespace, labels: gf.labels },
+            metadata: { namespace, labels: gf.labels },
             data: { "overview.json": renderOverviewDashboard() },
         }, { parent: this });
         const gfSvc = new k8s.core.v1.Service(`${name}-grafana-svc`, {
@@ -422,8 +425,8 @@ export class PlatformSupport extends pulumi.ComponentResource {
                             name: "grafana",
                             image: mirrorImage(GRAFANA_IMAGE, args.imageMirror),
                             env: [
-                                { name: "GF_SECURITY_ADMIN_USER", valueFrom: { secretKeyRef: { name: gfSecret.metadata.name, key: "username" } } },
-                                { name: "GF_SECURITY_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: gfSecret.metadata.name, key: "password" } } },
+                                { name: "GF_SECURITY_ADMIN_USER", valueFrom: { secretKeyRef: { name: gfSecretName, key: "username" } } },
+                                { name: "GF_SECURITY_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: gfSecretName, key: "password" } } },
                                 { name: "GF_SERVER_ROOT_URL", value: `https://${grafanaHost}` },
                                 { name: "GF_PATHS_DATA", value: "/var/lib/grafana" },
                                 { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
@@ -452,7 +455,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, { parent: this });
+        }, { parent: this, dependsOn: [gfSecret] });
         if (args.ingressClassName) {
             new k8s.networking.v1.Ingress(`${name}-grafana-ingress`, {
                 metadata: { name: "grafana", namespace, labels: gf.labels },
@@ -463,7 +466,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
         // --- OpenTelemetry collector ---
         const ot = workload("otel-collector");
         const otConfig = new k8s.core.v1.ConfigMap(`${name}-otel-config`, {
-            metadata: { name: "otel-collector-config", namespace, labels: ot.labels },
+            metadata: { namespace, labels: ot.labels },
             data: { "config.yaml": renderOtelCollectorConfig({ lokiOtlpUrl: args.lokiUrl ? `${args.lokiUrl}/otlp` : undefined, tracesOtlpUrl: args.tracesOtlpUrl }) },
         }, { parent: this });
         new k8s.core.v1.Service(`${name}-otel-svc`, {

@@ -151,17 +151,21 @@ export class EtcdCluster extends pulumi.ComponentResource {
         const password = new RandomSecret(`${name}-root-password`, { length: 32 }, { parent: this });
 
         const serverTls = new k8s.core.v1.Secret(`${name}-server-tls`, {
-            metadata: { name: "etcd-server-tls", namespace, labels },
+            metadata: { namespace, labels },
             type: "kubernetes.io/tls",
             stringData: { "ca.crt": ca.certPem, "tls.crt": server.certPem, "tls.key": server.keyPem },
         }, { parent: this });
         const clientTls = new k8s.core.v1.Secret(`${name}-client-tls`, {
-            metadata: { name: "etcd-client-tls", namespace, labels },
+            metadata: { namespace, labels },
             type: "kubernetes.io/tls",
             stringData: { "ca.crt": ca.certPem, "tls.crt": client.certPem, "tls.key": client.keyPem },
         }, { parent: this });
+        // A fixed name (docs/etcd-restore.md uses it). The jobs below name it as text and wait for it
+        // with dependsOn: a changed Secret with a fixed name is replaced delete-first, and a CronJob
+        // taking its Output would be replaced with it (test/core/replacement-safety.test.ts).
+        const rootSecretName = "etcd-root-password";
         const rootSecret = new k8s.core.v1.Secret(`${name}-root`, {
-            metadata: { name: "etcd-root-password", namespace, labels },
+            metadata: { name: rootSecretName, namespace, labels },
             stringData: { username: "root", password: password.result },
         }, { parent: this });
 
@@ -271,7 +275,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
             { name: "ETCDCTL_CACERT", value: "/etc/etcd/client/ca.crt" },
             { name: "ETCDCTL_CERT", value: "/etc/etcd/client/tls.crt" },
             { name: "ETCDCTL_KEY", value: "/etc/etcd/client/tls.key" },
-            { name: "ROOT_PASSWORD", valueFrom: { secretKeyRef: { name: rootSecret.metadata.name, key: "password" } } },
+            { name: "ROOT_PASSWORD", valueFrom: { secretKeyRef: { name: rootSecretName, key: "password" } } },
         ];
         const clientMount = { name: "client-tls", mountPath: "/etc/etcd/client", readOnly: true };
         const clientVolume = { name: "client-tls", secret: { secretName: clientTls.metadata.name, defaultMode: 0o440 } };
@@ -300,7 +304,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, { parent: this, dependsOn: [this.statefulSet] });
+        }, { parent: this, dependsOn: [this.statefulSet, rootSecret] });
 
         if (backup.enabled) {
             const pvc = new k8s.core.v1.PersistentVolumeClaim(`${name}-backups`, {
@@ -337,7 +341,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
                         },
                     },
                 },
-            }, { parent: this });
+            }, { parent: this, dependsOn: [rootSecret] });
         }
 
         new k8s.batch.v1.CronJob(`${name}-defrag`, {
@@ -375,7 +379,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, { parent: this });
+        }, { parent: this, dependsOn: [rootSecret] });
 
         this.clientTlsSecretName = clientTls.metadata.name;
         this.rootPasswordSecretName = rootSecret.metadata.name;

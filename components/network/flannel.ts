@@ -262,7 +262,7 @@ export class Flannel extends pulumi.ComponentResource {
         }, { parent: this });
 
         const cm = new k8s.core.v1.ConfigMap(`${name}-cfg`, {
-            metadata: { name: "kube-flannel-cfg", namespace, labels },
+            metadata: { namespace, labels },
             data: { "cni-conf.json": renderCniConf(), "net-conf.json": netConf },
         }, { parent: this });
 
@@ -277,11 +277,11 @@ export class Flannel extends pulumi.ComponentResource {
         if (this.subnetManager === "etcd" && args.etcd) {
             const e = args.etcd;
             const tls = new k8s.core.v1.Secret(`${name}-etcd-tls`, {
-                metadata: { name: "flannel-etcd-tls", namespace, labels },
+                metadata: { namespace, labels },
                 stringData: { "ca.crt": e.caPem, "tls.crt": e.certPem, "tls.key": pulumi.secret(e.keyPem) },
             }, { parent: this });
             const auth = new k8s.core.v1.Secret(`${name}-etcd-auth`, {
-                metadata: { name: "flannel-etcd-auth", namespace, labels },
+                metadata: { namespace, labels },
                 stringData: { username: e.username ?? "root", password: pulumi.secret(e.password) },
             }, { parent: this });
             // flanneld reads any flag from FLANNELD_<FLAG> environment variables.

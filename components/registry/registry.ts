@@ -107,16 +107,19 @@ export class Registry extends pulumi.ComponentResource {
         }, { parent: this });
         const namespace = ns.metadata.name;
         const meta = (n: string) => ({ name: n, namespace, labels });
+        // Credentials and config the registry reads at start carry generated names: a changed one is
+        // created anew under a new name, which rolls the pods onto it (README, "Adding a component").
+        const generatedName = { namespace, labels };
 
         // --- credentials ---
         const password = new RandomSecret(`${name}-password`, { length: 32, bcrypt: true }, { parent: this });
         const httpSecret = new RandomSecret(`${name}-http-secret`, { length: 48 }, { parent: this });
         const htpasswd = new k8s.core.v1.Secret(`${name}-htpasswd`, {
-            metadata: meta("registry-htpasswd"),
+            metadata: generatedName,
             stringData: { htpasswd: password.bcryptHash.apply((h) => htpasswdLine(username, h ?? "")) },
         }, { parent: this });
         const secrets = new k8s.core.v1.Secret(`${name}-secrets`, {
-            metadata: meta("registry-secrets"),
+            metadata: generatedName,
             stringData: {
                 "http-secret": httpSecret.result,
                 ...(args.proxy?.username !== undefined ? { "proxy-username": args.proxy.username } : {}),
@@ -135,7 +138,7 @@ export class Registry extends pulumi.ComponentResource {
                 usages: ["server"],
             }, { parent: this });
             const tls = new k8s.core.v1.Secret(`${name}-tls`, {
-                metadata: meta("registry-tls"),
+                metadata: generatedName,
                 type: "kubernetes.io/tls",
                 stringData: { "tls.crt": cert.certPem, "tls.key": cert.keyPem, "ca.crt": cert.caCertPem },
             }, { parent: this });
@@ -147,7 +150,7 @@ export class Registry extends pulumi.ComponentResource {
         // --- storage ---
         const configPath = "/etc/distribution/config.yml";
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
-            metadata: meta("registry-config"),
+            metadata: generatedName,
             data: {
                 "config.yml": renderRegistryConfig({
                     storage: args.storage.type,

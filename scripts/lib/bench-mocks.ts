@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RecordedAlias, RecordedOptions, RecordedResource } from "./bench-floor";
+import { mockResourceState } from "./mock-state";
 
 /** What the bench mocks recorded. */
 export interface BenchRecorder {
@@ -34,8 +35,7 @@ export function installBenchMocks(opts: { stack: string; keepInputs: boolean }):
                 if (current !== undefined && opts.keepInputs) {
                     current.inputs = args.inputs ?? {};
                 }
-                const k8sName = args.inputs?.metadata?.name;
-                return { id: typeof k8sName === "string" ? k8sName : `${args.name}-id`, state: { ...args.inputs } };
+                return mockResourceState(args);
             },
             call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
                 calls.push(args.token);

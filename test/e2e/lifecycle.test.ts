@@ -212,6 +212,35 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         assert.deepEqual(unreadyWorkloads(), []);
     });
 
+    it("a changed component config rolls the pods that read it and replaces no workload", (t) => {
+        // Loki's retention lives in its ConfigMap. The provider replaces a ConfigMap whose data
+        // changes; the StatefulSet that mounts it must be updated (its pods roll onto the new
+        // config), not deleted and recreated with it.
+        writeStackConfig((c) => {
+            c["containercloud:tenancy"].teams.added = ADDED_TEAM;
+            c["containercloud:appEngine"] = { logCenter: { retention: "3d" } };
+        });
+        const up = pulumiStep(t, "6-up-config-change", ["up", "--yes", "--skip-preview"]);
+        assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
+        const stepsOn = (op: RegExp, urn: RegExp) => up.steps.filter((st) => op.test(st.op) && urn.test(st.urn)).map((st) => `${st.op} ${st.urn}`);
+        assert.ok(stepsOn(/replace/, /-loki-config$/).length > 0, "Loki's ConfigMap was replaced (what this test is about)");
+        assert.deepEqual(stepsOn(/replace/, /[:$]kubernetes:apps\/v1:/), []);
+        assert.ok(stepsOn(/^update$/, /kubernetes:apps\/v1:StatefulSet::.*-loki$/).length > 0, "Loki's StatefulSet was updated");
+
+        const sts = kubectl(["get", "statefulsets", "-A", "-l", "app.kubernetes.io/name=loki", "-o", "json"], undefined, CLUSTER);
+        assert.equal(sts.code, 0, sts.stderr);
+        const [loki] = JSON.parse(sts.stdout).items as any[];
+        assert.equal(loki.status.currentRevision, loki.status.updateRevision, "Loki's pods rolled onto the new template");
+        const configMap = (loki.spec.template.spec.volumes as any[]).find((v) => v.name === "config").configMap.name as string;
+        const cms = kubectl(["get", "configmaps", "-n", loki.metadata.namespace, "-l", "app.kubernetes.io/name=loki", "-o", "json"], undefined, CLUSTER);
+        assert.equal(cms.code, 0, cms.stderr);
+        const live = (JSON.parse(cms.stdout).items as any[]).map((cm) => cm.metadata.name as string);
+        assert.deepEqual(live, [configMap], "one Loki ConfigMap is left, the one the pods mount");
+        const mounted = (JSON.parse(cms.stdout).items as any[])[0].data["loki.yaml"] as string;
+        assert.match(mounted, /retention_period: 72h/);
+        assert.deepEqual(unreadyWorkloads(), []);
+    });
+
     it("an up killed mid-way is recovered by the documented procedure and the next up converges", async (t) => {
         // A change that creates objects, so the killed up is in the middle of real work (the team
         // added by the test before stays).
@@ -240,9 +269,9 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         // process's lock, let refresh reconcile the state with the cluster, then up again.
         const cancel = pulumi(["cancel", "--yes"]);
         assert.equal(cancel.code, 0, `${cancel.stdout}\n${cancel.stderr}`);
-        const refresh = pulumiStep(t, "6-refresh-after-kill", ["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
+        const refresh = pulumiStep(t, "7-refresh-after-kill", ["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
         assert.equal(refresh.code, 0, `${refresh.stdout}\n${refresh.stderr}`);
-        const up = pulumiStep(t, "7-up-after-kill", ["up", "--yes", "--skip-preview"]);
+        const up = pulumiStep(t, "8-up-after-kill", ["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
         const again = pulumi(["preview", "--expect-no-changes"]);
         assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
@@ -250,7 +279,7 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
     });
 
     it("destroy leaves no platform object in the cluster", (t) => {
-        const r = pulumiStep(t, "8-destroy", ["destroy", "--yes", "--skip-preview"]);
+        const r = pulumiStep(t, "9-destroy", ["destroy", "--yes", "--skip-preview"]);
         assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
         assert.deepEqual(platformObjects(), []);
     });

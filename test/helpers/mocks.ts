@@ -7,6 +7,7 @@
  * explicitly, so nothing is looked up silently.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { mockResourceState } from "../../scripts/lib/mock-state";
 
 /** One resource the program registered. */
 export interface Registration {
@@ -26,6 +27,8 @@ export interface Registration {
     parentType: string;
     /** URN the mock monitor assigned. */
     urn: string;
+    /** Per top-level input, the URNs of the resources whose Outputs flow into it. */
+    propertyDependencies: Record<string, string[]>;
 }
 
 /** The registrations recorded by `recordRegistrations`. */
@@ -87,13 +90,13 @@ function lastSegment(urn: string): { name: string; type: string } {
 
 /**
  * Installs Pulumi mocks that record every registration (with its parent) and returns the recorder.
- * Resource state echoes the inputs; `id` is the Kubernetes name where there is one.
+ * Resource state: the inputs, plus the name the provider would generate (scripts/lib/mock-state.ts).
  */
 export function recordRegistrations(opts: RecordOptions = {}): Recorder {
     const rec = new Recorder();
     // The request being served: the mock monitor calls newResource synchronously inside
     // registerResource (before its first await), and newResource is not told the parent.
-    let current: { parentUrn: string; record?: Registration } | undefined;
+    let current: { parentUrn: string; propertyDependencies: Record<string, string[]>; record?: Registration } | undefined;
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
@@ -108,13 +111,13 @@ export function recordRegistrations(opts: RecordOptions = {}): Recorder {
                     parentName: parent.name,
                     parentType: parent.type,
                     urn: "",
+                    propertyDependencies: current?.propertyDependencies ?? {},
                 };
                 rec.all.push(record);
                 if (current !== undefined) {
                     current.record = record;
                 }
-                const k8sName = args.inputs?.metadata?.name;
-                return { id: typeof k8sName === "string" ? k8sName : `${args.name}-id`, state: { ...args.inputs } };
+                return mockResourceState(args);
             },
             call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
                 throw new Error(`unexpected provider function call in a unit test: ${args.token}`);
@@ -127,7 +130,11 @@ export function recordRegistrations(opts: RecordOptions = {}): Recorder {
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => {
-        const request: { parentUrn: string; record?: Registration } = { parentUrn: req.getParent() ?? "" };
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+            propertyDependencies[key] = deps.getUrnsList();
+        });
+        const request: { parentUrn: string; propertyDependencies: Record<string, string[]>; record?: Registration } = { parentUrn: req.getParent() ?? "", propertyDependencies };
         current = request;
         const served = register(req, (err: any, res: any) => {
             if (res && request.record !== undefined) {
