@@ -1,6 +1,6 @@
 /** The kubernetes provider for the stack's cluster target. */
 import * as path from "path";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../components/core/k8s";
 import { PlatformConfig } from "./config";
 
 /** Creates the provider: render-only to a folder, a kubeconfig, or the local control plane. */

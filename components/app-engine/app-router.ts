@@ -10,7 +10,7 @@
  * the pods' `track` label (`blue-green-mode: deploy` makes the weight per version, not per pod).
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../core/k8s";
 import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";

@@ -5,7 +5,7 @@
  * servicebinding.io layout. Usable directly from TypeScript or through `AppRuntime`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../core/k8s";
 import { Environment, ResourceRequirements } from "../core/types";
 import { standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";

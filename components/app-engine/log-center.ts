@@ -5,7 +5,7 @@
  * queries it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../core/k8s";
 import { stringify } from "yaml";
 import { CommonArgs, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";

@@ -4,7 +4,7 @@
  * dashboards, and an OpenTelemetry collector apps send OTLP traces, metrics and logs to.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../core/k8s";
 import { stringify } from "yaml";
 import { CommonArgs, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";

@@ -3,7 +3,7 @@
  * placement (HA anti-affinity, topology spread, node roles), the writable /tmp, and the
  * per-environment footprint record the resource audit sums.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../core/k8s";
 import { Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;

@@ -4,7 +4,7 @@
  * Flannel and kube-proxy.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../core/k8s";
 import { CommonArgs, ResourceRequirements } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";

@@ -3,7 +3,7 @@
  * with tagged images". Apps built by the Code Center are pushed here and tenants pull from here.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../core/k8s";
 import { CommonArgs, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -108,7 +108,7 @@ export class Registry extends pulumi.ComponentResource {
         const namespace = ns.metadata.name;
         const meta = (n: string) => ({ name: n, namespace, labels });
         // Credentials and config the registry reads at start carry generated names: a changed one is
-        // created anew under a new name, which rolls the pods onto it (README, "Adding a component").
+        // created anew under a new name, which rolls the pods onto it (README, "How to add a component").
         const generatedName = { namespace, labels };
 
         // --- credentials ---

@@ -3,7 +3,8 @@
  * default RWO block class (RBD), an RWX filesystem class (CephFS), S3 buckets (RGW) and snapshots.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8sPackage from "@pulumi/kubernetes";
+import * as k8s from "../core/k8s";
 import { CommonArgs, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -155,7 +156,9 @@ export class RookCeph extends pulumi.ComponentResource {
             const opRes = args.resources?.operator ?? resources("100m", "128Mi", "500m", "512Mi");
             // helm.v4 renders in the provider, so the image-mirror transformation cannot see its
             // children: the operator image is set through the chart's values instead.
-            deps.push(new k8s.helm.v4.Chart(`${name}-operator`, {
+            // The whole kubernetes package, loaded only here (components/core/k8s.ts says why).
+            const { helm } = require("@pulumi/kubernetes") as typeof k8sPackage;
+            deps.push(new helm.v4.Chart(`${name}-operator`, {
                 chart: "rook-ceph",
                 version: operator.chartVersion ?? ROOK_CHART_VERSION,
                 repositoryOpts: { repo: operator.chartRepo ?? ROOK_CHART_REPO },

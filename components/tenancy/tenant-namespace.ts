@@ -3,7 +3,7 @@
  * "Linux namespaces for isolation, cgroups for resource control".
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../core/k8s";
 import { CpuMemory } from "../core/types";
 import { standardLabels } from "../core/labels";
 import { parseBytes, parseMillicores } from "../core/resources";
