@@ -20,7 +20,7 @@ import type { BenchRecorder } from "../scripts/lib/bench-mocks";
 import { FloorFixture, replayFloor } from "../scripts/lib/bench-floor";
 import type { ParseResult } from "../stacks/config";
 import { appConfigCandidates, appManifestYaml, benchApps, benchTeams, benchTenants } from "../scripts/lib/bench-apps";
-import { withoutSourceMaps } from "../stacks/stack-traces";
+import { skipUnusedPromiseStacks, withoutSourceMaps } from "../stacks/stack-traces";
 
 /** What the parent asks for. */
 export interface EvalRequest {
@@ -164,6 +164,8 @@ type Measured = Omit<EvalResult, "bootMs" | "mocksMs" | "maxRssBytes" | "totalMs
  * `t0` to `t1`, then everything up to the end of construction (config parsing included), then settling.
  */
 async function constructAndSettle(req: EvalRequest, rec: BenchRecorder, t: { t0: number; t1: number }, build: () => unknown, scaledBy: string): Promise<Measured> {
+    // As stacks/index.ts does, on both sides.
+    skipUnusedPromiseStacks();
     construct(req, build);
     const t2 = performance.now();
     await settle(rec);

@@ -7,7 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatIssue, fromPulumiConfig, parsePlatformConfig } from "./config";
 import { buildPlatform } from "./platform";
 import { clusterProvider } from "./provider";
-import { withoutSourceMaps } from "./stack-traces";
+import { skipUnusedPromiseStacks, withoutSourceMaps } from "./stack-traces";
+
+skipUnusedPromiseStacks();
 
 const projectDir = path.resolve(__dirname, "..");
 const parsed = parsePlatformConfig(fromPulumiConfig(pulumi.runtime.allConfig()));
