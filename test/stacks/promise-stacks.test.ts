@@ -43,7 +43,8 @@ describe("skipUnusedPromiseStacks", () => {
             return format(e, frames);
         };
         try {
-            const r = new pulumi.CustomResource("test:index:Thing", "thing", { a: 1 });
+            class Thing extends pulumi.CustomResource {}
+            const r = new Thing("test:index:Thing", "thing", { a: 1 });
             await new Promise<void>((resolve) => r.urn.apply(() => resolve()));
             await rec.settle();
         } finally {
