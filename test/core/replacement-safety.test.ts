@@ -11,11 +11,10 @@
  */
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
 import * as k8s from "@pulumi/kubernetes";
 import { recordRegistrations, Recorder, Registration } from "../helpers/mocks";
+import { readStackConfig } from "../../scripts/lib/stack-file";
 
 const rec: Recorder = recordRegistrations({ stack: "prod" });
 const WORKLOAD = /^kubernetes:(apps\/v1:(Deployment|StatefulSet|DaemonSet)|batch\/v1:CronJob)$/;
@@ -40,9 +39,9 @@ describe("replacement safety", () => {
     before(async () => {
         const config = await import("../../stacks/config");
         const platform = await import("../../stacks/platform");
-        const stackFile = parse(fs.readFileSync(path.join(__dirname, "..", "..", "stacks", "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
-        const all = Object.fromEntries(Object.entries(stackFile.config).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : String(v)]));
-        const parsed = config.parsePlatformConfig(config.fromPulumiConfig(all));
+        const read = readStackConfig(path.join(__dirname, "..", "..", "stacks", "Pulumi.prod.yaml"));
+        assert.ok(read.ok, read.ok ? "" : read.error);
+        const parsed = config.parsePlatformConfig(read.raw);
         assert.ok(parsed.ok, parsed.ok ? "" : parsed.issues.map(config.formatIssue).join("\n"));
         platform.buildPlatform(parsed.config);
 
