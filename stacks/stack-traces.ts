@@ -30,7 +30,6 @@ export function withoutSourceMaps<T>(build: () => T): T {
     }
 }
 
-
 /**
  * Leaves out the stack trace the Pulumi SDK takes for every promise it makes: its
  * `runtime/debuggable.js` captures and formats `new Error().stack` for each (≈6,000 in prod,

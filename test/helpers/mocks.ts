@@ -88,6 +88,13 @@ function lastSegment(urn: string): { name: string; type: string } {
     return { name: parts[3] ?? "", type: types.split("$").pop() ?? "" };
 }
 
+/** A registration request being served: what newResource is not told, and the record it makes. */
+interface Request {
+    parentUrn: string;
+    propertyDependencies: Record<string, string[]>;
+    record?: Registration;
+}
+
 /**
  * Installs Pulumi mocks that record every registration (with its parent) and returns the recorder.
  * Resource state: the inputs, plus the name the provider would generate (scripts/lib/mock-state.ts).
@@ -96,7 +103,7 @@ export function recordRegistrations(opts: RecordOptions = {}): Recorder {
     const rec = new Recorder();
     // The request being served: the mock monitor calls newResource synchronously inside
     // registerResource (before its first await), and newResource is not told the parent.
-    let current: { parentUrn: string; propertyDependencies: Record<string, string[]>; record?: Registration } | undefined;
+    let current: Request | undefined;
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
@@ -134,7 +141,7 @@ export function recordRegistrations(opts: RecordOptions = {}): Recorder {
         req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
             propertyDependencies[key] = deps.getUrnsList();
         });
-        const request: { parentUrn: string; propertyDependencies: Record<string, string[]>; record?: Registration } = { parentUrn: req.getParent() ?? "", propertyDependencies };
+        const request: Request = { parentUrn: req.getParent() ?? "", propertyDependencies };
         current = request;
         const served = register(req, (err: any, res: any) => {
             if (res && request.record !== undefined) {
