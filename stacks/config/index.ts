@@ -17,12 +17,6 @@ import { registrySection } from "./registry";
 import { appEngineSection } from "./app-engine";
 import { appsSection } from "./apps";
 
-// Every schema here parses once per process (the app schema once per app): zod's JIT, which
-// compiles an object schema's parser with `new Function` on its first use, costs more than it
-// saves at that count (≈20–40 ms of every preview; bench/README.md). Set by the program, not by
-// the components, so a library user's own zod settings are theirs.
-z.config({ jitless: true });
-
 /** The Pulumi project name: every config key is `containercloud:<key>`. */
 export const PROJECT = "containercloud";
 
@@ -130,7 +124,11 @@ export function parsePlatformConfig(raw: Record<string, unknown>): ParseResult {
     for (const [key, section] of Object.entries(SECTIONS)) {
         merged[key] = deepMerge(section.profiles[e] as unknown, raw[key]);
     }
-    const result = platformSchema.safeParse(merged);
+    // Parsed once per process: zod's JIT (an object schema's parser generated with `new Function`
+    // on first use) costs more than it saves on one pass (≈20 ms of every preview; bench/README.md).
+    // Per call, not `z.config`: a global setting is read when a schema is built, which for the
+    // section schemas is before this module's body runs, and would also change a library user's zod.
+    const result = platformSchema.safeParse(merged, { jitless: true });
     if (result.success) {
         return { ok: true, config: result.data };
     }
