@@ -28,16 +28,64 @@ export function kindOfType(type: string): string | undefined {
 
 type Plain = Record<string, unknown>;
 
-function rewriteContainers(list: unknown, mirror: string): unknown {
-    if (!Array.isArray(list)) {
-        return list;
-    }
-    return list.map((c) => {
-        if (c && typeof c === "object" && typeof (c as Plain).image === "string") {
-            return { ...(c as Plain), image: mirrorImage((c as Plain).image as string, mirror) };
-        }
+/** True for a value not known yet: an Output or a Promise. */
+function isPending(v: unknown): boolean {
+    return pulumi.Output.isInstance(v) || v instanceof Promise;
+}
+
+/** A pending value as an Output (the SDK's typing of `output` cannot unwrap `unknown`). */
+function pendingOutput(v: unknown): pulumi.Output<unknown> {
+    return pulumi.output(v) as pulumi.Output<unknown>;
+}
+
+/** `f` of a known value now, or of a pending one once it is known (an Output). */
+function whenKnown(v: unknown, f: (known: unknown) => unknown): unknown {
+    return isPending(v) ? pendingOutput(v).apply(f) : f(v);
+}
+
+function mirrorContainer(c: unknown, mirror: string): unknown {
+    if (!c || typeof c !== "object") {
         return c;
+    }
+    const image = (c as Plain).image;
+    if (typeof image === "string") {
+        return { ...(c as Plain), image: mirrorImage(image, mirror) };
+    }
+    if (isPending(image)) {
+        return { ...(c as Plain), image: pendingOutput(image).apply((i) => (typeof i === "string" ? mirrorImage(i, mirror) : i)) };
+    }
+    return c;
+}
+
+function mirrorContainers(list: unknown, mirror: string): unknown {
+    return whenKnown(list, (l) => (Array.isArray(l) ? l.map((c) => whenKnown(c, (known) => mirrorContainer(known, mirror))) : l));
+}
+
+/**
+ * The rewrite itself, for plain data or inputs: follows the pod-spec path of `kind` and copies only
+ * the objects on it and the container lists. A value on that path that is not known yet (an Output
+ * or a Promise: the spec, a container, an image) is rewritten once known; every other field, known
+ * or not, is passed on as it is, so an Output elsewhere in the spec (a Secret's generated name, say)
+ * costs nothing here.
+ */
+function mirrorAlongPath(obj: unknown, path: readonly string[], mirror: string): unknown {
+    const rewrite = (node: unknown, depth: number): unknown => whenKnown(node, (n) => {
+        if (!n || typeof n !== "object" || Array.isArray(n)) {
+            return n;
+        }
+        const o = n as Plain;
+        if (depth === path.length) {
+            return {
+                ...o,
+                ...("initContainers" in o ? { initContainers: mirrorContainers(o.initContainers, mirror) } : {}),
+                ...("containers" in o ? { containers: mirrorContainers(o.containers, mirror) } : {}),
+                ...("ephemeralContainers" in o ? { ephemeralContainers: mirrorContainers(o.ephemeralContainers, mirror) } : {}),
+            };
+        }
+        const key = path[depth];
+        return key in o ? { ...o, [key]: rewrite(o[key], depth + 1) } : o;
     });
+    return rewrite(obj, 0);
 }
 
 /**
@@ -50,53 +98,16 @@ export function mirrorPodImages<T extends Plain>(kind: string, obj: T, mirror?: 
     if (!mirror || !path) {
         return obj;
     }
-    const rewrite = (node: unknown, depth: number): unknown => {
-        if (!node || typeof node !== "object" || Array.isArray(node)) {
-            return node;
-        }
-        const n = node as Plain;
-        if (depth === path.length) {
-            return {
-                ...n,
-                ...("initContainers" in n ? { initContainers: rewriteContainers(n.initContainers, mirror) } : {}),
-                ...("containers" in n ? { containers: rewriteContainers(n.containers, mirror) } : {}),
-                ...("ephemeralContainers" in n ? { ephemeralContainers: rewriteContainers(n.ephemeralContainers, mirror) } : {}),
-            };
-        }
-        const key = path[depth];
-        if (!(key in n)) {
-            return node;
-        }
-        return { ...n, [key]: rewrite(n[key], depth + 1) };
-    };
-    return rewrite(obj, 0) as T;
-}
-
-/** True when a value holds no Output or Promise anywhere (so it can be rewritten synchronously). */
-export function isPlainData(v: unknown): boolean {
-    if (pulumi.Output.isInstance(v) || v instanceof Promise) {
-        return false;
-    }
-    if (Array.isArray(v)) {
-        return v.every(isPlainData);
-    }
-    if (v && typeof v === "object") {
-        return Object.values(v as Plain).every(isPlainData);
-    }
-    return true;
+    return mirrorAlongPath(obj, path, mirror) as T;
 }
 
 function rewriteProps(type: string, props: Plain, mirror: string): Plain | undefined {
     const kind = kindOfType(type);
-    if (!kind || !POD_SPEC_PATHS[kind] || props.spec === undefined) {
+    const path = kind === undefined ? undefined : POD_SPEC_PATHS[kind];
+    if (!path || props.spec === undefined) {
         return undefined;
     }
-    if (isPlainData(props.spec)) {
-        return mirrorPodImages(kind, props, mirror);
-    }
-    // Some field below spec is an Output: rewrite once it is known.
-    const spec = pulumi.output(props.spec as pulumi.Input<Plain>).apply((s) => mirrorPodImages(kind, { spec: s }, mirror).spec);
-    return { ...props, spec };
+    return mirrorAlongPath(props, path, mirror) as Plain;
 }
 
 /**

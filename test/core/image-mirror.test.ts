@@ -73,4 +73,25 @@ describe("imageMirrorTransformation", () => {
         const spec: any = await new Promise((resolve) => pulumi.output((r!.props as any).spec).apply(resolve));
         assert.equal(spec.template.spec.containers[0].image, "mirror.local:5000/library/nginx:1.27");
     });
+
+    it("leaves an Output elsewhere in the spec as it is and rewrites the images at once", () => {
+        const secretName = pulumi.output("etcd-tls-1a2b3c4d");
+        const props = { spec: { template: { spec: {
+            containers: [{ name: "c", image: "quay.io/coreos/etcd:v3.6.16" }],
+            volumes: [{ name: "tls", secret: { secretName } }],
+        } } } };
+        const spec = (imageMirrorTransformation(M)(args("kubernetes:apps/v1:StatefulSet", props))!.props as any).spec;
+        assert.equal(pulumi.Output.isInstance(spec), false, "the spec is not wrapped in an Output for the sake of one volume");
+        assert.equal(spec.template.spec.containers[0].image, "mirror.local:5000/coreos/etcd:v3.6.16");
+        assert.equal(spec.template.spec.volumes[0].secret.secretName, secretName, "the same Output, passed on untouched");
+    });
+
+    it("rewrites once known when an object on the pod-spec path is an Output", async () => {
+        const template = pulumi.output({ spec: { containers: [{ name: "c", image: "registry:3.0.0" }] } });
+        const r = imageMirrorTransformation(M)(args("kubernetes:apps/v1:Deployment", { spec: { replicas: 2, template } }));
+        const spec = (r!.props as any).spec;
+        assert.equal(spec.replicas, 2);
+        const t: any = await new Promise((resolve) => spec.template.apply(resolve));
+        assert.equal(t.spec.containers[0].image, "mirror.local:5000/library/registry:3.0.0");
+    });
 });
