@@ -27,6 +27,12 @@ export interface EvalRequest {
     mode: "program" | "floor";
     /** Environment whose stack file is evaluated (program mode). */
     env: string;
+    /**
+     * Program mode: the environment's stack config as the Pulumi engine hands it to a program
+     * (`pulumi.runtime.allConfig()`: prefixed keys, objects as JSON text). The parent reads the
+     * stack file, as the CLI does, so the child parses no YAML that a real run would not.
+     */
+    config?: Record<string, string>;
     /** Generated apps (or tenants) to add (program mode). @default 0 */
     size?: number;
     /** What to scale when size > 0: apps if the config can carry them, else tenants. */
@@ -69,8 +75,6 @@ export interface EvalResult {
     calls: number;
 }
 
-const ROOT = path.resolve(__dirname, "..");
-
 function fail(msg: string): never {
     console.log(`BENCH_ERROR ${JSON.stringify(msg)}`);
     process.exit(1);
@@ -79,25 +83,16 @@ function fail(msg: string): never {
 process.on("unhandledRejection", (e) => fail(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
 process.on("uncaughtException", (e) => fail(`uncaught exception: ${e.stack ?? String(e)}`));
 
-/** Reads a stack file into Pulumi's `allConfig()` shape: `containercloud:x` → JSON text for objects. */
-function allConfigOf(env: string, parseYaml: (s: string) => unknown): Record<string, string> {
-    const file = path.join(ROOT, "stacks", `Pulumi.${env}.yaml`);
-    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(doc.config ?? {})) {
-        out[k] = v !== null && typeof v === "object" ? JSON.stringify(v) : String(v);
-    }
-    return out;
-}
-
 async function runProgram(req: EvalRequest, rec: BenchRecorder): Promise<Measured> {
     const t0 = performance.now();
-    const yaml = require("yaml") as typeof import("yaml");
     const cfg = require("../stacks/config") as typeof import("../stacks/config");
     const platform = require("../stacks/platform") as typeof import("../stacks/platform");
     const t1 = performance.now();
 
-    const raw = cfg.fromPulumiConfig(allConfigOf(req.env, yaml.parse));
+    if (req.config === undefined) {
+        fail("program mode needs the stack's config (EvalRequest.config)");
+    }
+    const raw = cfg.fromPulumiConfig(req.config);
     const size = req.size ?? 0;
     let scaledBy = "none";
     let config: ParseResult;

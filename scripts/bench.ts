@@ -20,6 +20,7 @@ import { Stat, TargetResult, checkTarget, fmtBytes, fmtRatio, fmtSeconds, growth
 import { BenchResults, CliFigure, EvalComparison, MachineInfo, renderMarkdown } from "./lib/bench-report";
 import { FootprintReport, KubeObject, footprintOf } from "./lib/bench-footprint";
 import { CommandMeasure, createThrowawayStack, measurePulumi, pulumiVersion } from "./lib/bench-cli";
+import { engineConfig, readStackConfig } from "./lib/stack-file";
 import type { EvalRequest, EvalResult } from "../bench/eval-child";
 
 const BENCH_DIR = path.join(ROOT, "bench");
@@ -107,7 +108,24 @@ function programLaunch(): { nodeArgs: string[]; cwd: string } {
     return { nodeArgs, cwd: path.dirname(path.join(ROOT, project.main ?? "index.ts")) };
 }
 
-function runChild(req: EvalRequest): Promise<EvalResult> {
+/** The environment's stack config in the engine's shape, read once per environment. */
+const engineConfigs = new Map<string, Record<string, string>>();
+
+function configOf(env: string): Record<string, string> {
+    let config = engineConfigs.get(env);
+    if (config === undefined) {
+        const read = readStackConfig(path.join(ROOT, "stacks", `Pulumi.${env}.yaml`));
+        if (!read.ok) {
+            throw new Error(`stacks/Pulumi.${env}.yaml: ${read.error}`);
+        }
+        config = engineConfig(read.raw);
+        engineConfigs.set(env, config);
+    }
+    return config;
+}
+
+function runChild(request: EvalRequest): Promise<EvalResult> {
+    const req: EvalRequest = request.mode === "program" ? { ...request, config: configOf(request.env) } : request;
     return new Promise((resolve, reject) => {
         const launch = programLaunch();
         const child = spawn(process.execPath, [...launch.nodeArgs, CHILD, JSON.stringify(req)], { cwd: launch.cwd, stdio: ["ignore", "pipe", "pipe"] });

@@ -33,3 +33,15 @@ export function readStackConfig(file: string): { ok: true; raw: Record<string, u
     }
     return { ok: true, raw };
 }
+
+/**
+ * A stack's config as the Pulumi engine hands it to the program (`pulumi.runtime.allConfig()`):
+ * keys prefixed with the project, objects and lists as JSON text, scalars as plain strings.
+ */
+export function engineConfig(raw: Record<string, unknown>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) {
+        out[`${PROJECT}:${k}`] = v !== null && typeof v === "object" ? JSON.stringify(v) : String(v);
+    }
+    return out;
+}
