@@ -275,17 +275,25 @@ function crossFieldProblems(app: z.infer<typeof appManifestSchema>): [string, st
 }
 
 /**
+ * Manifests in one batch from which zod's JIT (a parser generated with `new Function` per object
+ * schema on first use) pays for itself: measured ≈100 (2 apps: 8 ms with it, 2.5 ms without; 1,000
+ * apps: 81 ms with, 106 ms without).
+ */
+export const JIT_PAYS_OFF_AT = 100;
+
+/**
  * Parses one raw manifest. `source` (a file path or `stack config apps[0]`) names the app in
  * errors when the manifest has no usable name. Every error is one line:
- * `app <name>: <field>: <problem> (got <value>)`.
+ * `app <name>: <field>: <problem> (got <value>)`. `batch` is how many manifests are parsed in a row
+ * (with `JIT_PAYS_OFF_AT` or more, zod's JIT is used).
  */
-export function parseAppManifest(raw: unknown, source: string): AppParseResult {
+export function parseAppManifest(raw: unknown, source: string, batch = 1): AppParseResult {
     const rawName = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>).name : undefined;
     const label = typeof rawName === "string" && rawName !== "" ? rawName : source;
     const line = (field: string, message: string, value: unknown) =>
         value === undefined ? `app ${label}: ${field}: ${message}` : `app ${label}: ${field}: ${message} (got ${describeValue(value)})`;
 
-    const result = appManifestSchema.safeParse(raw);
+    const result = appManifestSchema.safeParse(raw, { jitless: batch < JIT_PAYS_OFF_AT });
     if (!result.success) {
         const errors = result.error.issues.map((issue) => {
             const value = issue.code === "unrecognized_keys" ? undefined : valueAt(raw, issue.path);
@@ -343,7 +351,7 @@ export function parseAppManifests(raws: { raw: unknown; source: string }[]): App
     const errors: string[] = [];
     const seen = new Map<string, string>();
     for (const { raw, source } of raws) {
-        const r = parseAppManifest(raw, source);
+        const r = parseAppManifest(raw, source, raws.length);
         if (!r.ok) {
             errors.push(...r.errors);
             continue;
