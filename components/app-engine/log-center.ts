@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
-import { stringify } from "yaml";
+import { toYaml } from "../core/yaml-text";
 import { CommonArgs, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -95,7 +95,7 @@ export function retentionHours(retention: string): number {
 export function renderLokiConfig(storage: LokiStorage, retention: string): string {
     const bucket = storage.kind === "bucket";
     const objectStore = bucket ? "s3" : "filesystem";
-    return stringify({
+    return toYaml({
         auth_enabled: false,
         server: { http_listen_port: 3100, grpc_listen_port: 9095 },
         common: {

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
-import { stringify } from "yaml";
+import { YamlData, toYaml } from "../core/yaml-text";
 import { CommonArgs, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -83,12 +83,12 @@ export function renderPrometheusConfig(o: PrometheusConfigOptions = {}): string 
             ...(o.staticTargets ?? []).map((t) => ({ job_name: t.job, static_configs: [{ targets: t.targets }] })),
         ],
     };
-    return stringify(config);
+    return toYaml(config);
 }
 
 /** Alert rules every platform gets: a target down, Prometheus not ingesting, a PVC filling up. */
 export function renderAlertRules(): string {
-    return stringify({
+    return toYaml({
         groups: [{
             name: "containercloud",
             rules: [
@@ -110,7 +110,7 @@ export function renderAlertRules(): string {
 
 /** alertmanager.yml: one default receiver; real receivers (mail, chat) are site-specific. */
 export function renderAlertmanagerConfig(): string {
-    return stringify({
+    return toYaml({
         route: { receiver: "default", group_by: ["alertname", "namespace"], group_wait: "30s", group_interval: "5m", repeat_interval: "4h" },
         receivers: [{ name: "default" }],
     });
@@ -118,7 +118,7 @@ export function renderAlertmanagerConfig(): string {
 
 /** Grafana datasource provisioning: Prometheus (default) and, when given, Loki. */
 export function renderGrafanaDatasources(prometheusUrl: string, lokiUrl?: string): string {
-    return stringify({
+    return toYaml({
         apiVersion: 1,
         datasources: [
             { name: "Prometheus", uid: "prometheus", type: "prometheus", access: "proxy", url: prometheusUrl, isDefault: true, editable: false },
@@ -129,7 +129,7 @@ export function renderGrafanaDatasources(prometheusUrl: string, lokiUrl?: string
 
 /** Grafana dashboard provider: dashboards from the mounted ConfigMap folder. */
 export function renderGrafanaDashboardProvider(): string {
-    return stringify({
+    return toYaml({
         apiVersion: 1,
         providers: [{ name: "containercloud", folder: "Container Cloud", type: "file", disableDeletion: true, options: { path: "/var/lib/grafana/dashboards" } }],
     });
@@ -161,7 +161,7 @@ export function renderOverviewDashboard(): string {
  * given, else to the debug exporter (sampled) so they are at least visible.
  */
 export function renderOtelCollectorConfig(o: { lokiOtlpUrl?: string; tracesOtlpUrl?: string } = {}): string {
-    const exporters: Record<string, unknown> = {
+    const exporters: Record<string, YamlData> = {
         debug: { verbosity: "basic", sampling_initial: 5, sampling_thereafter: 200 },
         prometheus: { endpoint: "0.0.0.0:8889" },
     };
@@ -171,7 +171,7 @@ export function renderOtelCollectorConfig(o: { lokiOtlpUrl?: string; tracesOtlpU
     if (o.tracesOtlpUrl) {
         exporters["otlp/traces"] = { endpoint: o.tracesOtlpUrl, tls: { insecure: true } };
     }
-    return stringify({
+    return toYaml({
         receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } },
         processors: { memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 }, batch: {} },
         exporters,

@@ -1,5 +1,5 @@
 /** Pure renderers for the distribution registry: its config file, maintenance override, GC script and docker config. */
-import { stringify } from "yaml";
+import { YamlData, toYaml } from "../core/yaml-text";
 
 /** Where the registry keeps blobs. */
 export type RegistryStorageKind = "filesystem" | "s3";
@@ -31,7 +31,7 @@ export interface RegistryConfigOptions {
 export const REGISTRY_PORTS = { http: 5000, debug: 5001 } as const;
 
 /** The maintenance section: upload purging on, read-only off (the GC job turns it on while it runs). */
-export function maintenanceSection(readOnly: boolean): Record<string, unknown> {
+export function maintenanceSection(readOnly: boolean): Record<string, YamlData> {
     return {
         uploadpurging: { enabled: !readOnly, age: "168h", interval: "24h", dryrun: false },
         readonly: { enabled: readOnly },
@@ -44,14 +44,14 @@ export function maintenanceSection(readOnly: boolean): Record<string, unknown> {
  * pull-through proxy.
  */
 export function renderRegistryConfig(o: RegistryConfigOptions): string {
-    const storage: Record<string, unknown> = o.storage === "filesystem"
+    const storage: Record<string, YamlData> = o.storage === "filesystem"
         ? { filesystem: { rootdirectory: o.rootDirectory } }
         : { s3: { region: o.s3Region, forcepathstyle: true, secure: false, rootdirectory: "/" } };
     storage.delete = { enabled: true };
     storage.cache = { blobdescriptor: "inmemory" };
     storage.maintenance = maintenanceSection(false);
     storage.redirect = { disable: true }; // clients cannot reach the in-cluster S3 endpoint
-    const config: Record<string, unknown> = {
+    const config: Record<string, YamlData> = {
         version: 0.1,
         log: { level: o.logLevel, formatter: "json", fields: { service: "registry" } },
         storage,
@@ -68,7 +68,7 @@ export function renderRegistryConfig(o: RegistryConfigOptions): string {
         // credentials, if any, come from REGISTRY_PROXY_USERNAME/PASSWORD env vars
         config.proxy = { remoteurl: o.proxyRemoteUrl, ttl: "168h" };
     }
-    return stringify(config, { sortMapEntries: false, lineWidth: 0 });
+    return toYaml(config);
 }
 
 /** The `REGISTRY_STORAGE_MAINTENANCE` env value that puts a running registry in read-only mode. */
