@@ -8,10 +8,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { parse as parseYaml } from "yaml";
 import { isPinned } from "../core/images";
 import { ResourceRequirements } from "../core/types";
 import { parseBytes, parseMillicores } from "../core/resources";
+import { parseYamlCached } from "../core/yaml-cache";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const dnsLabel = z.string().regex(DNS_LABEL, "must be a DNS label: lower-case letters, digits and '-'");
@@ -370,7 +370,8 @@ export function parseAppManifests(raws: { raw: unknown; source: string }[]): App
 
 /**
  * Reads every `*.yaml`/`*.yml` manifest in `dir` (sorted, so the order is stable). A missing
- * folder means no apps. YAML syntax errors are reported as one line naming the file.
+ * folder means no apps. YAML syntax errors are reported as one line naming the file. What a file
+ * parses to is cached by its text (`parseYamlCached`), so unchanged manifests are not parsed again.
  */
 export function readAppManifestDir(dir: string): { raws: { raw: unknown; source: string }[]; errors: string[] } {
     if (!fs.existsSync(dir)) {
@@ -381,7 +382,7 @@ export function readAppManifestDir(dir: string): { raws: { raw: unknown; source:
     for (const file of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
         const full = path.join(dir, file);
         try {
-            raws.push({ raw: parseYaml(fs.readFileSync(full, "utf8")), source: full });
+            raws.push({ raw: parseYamlCached(fs.readFileSync(full, "utf8"), full), source: full });
         } catch (e) {
             errors.push(`app ${full}: (file): not valid YAML: ${(e as Error).message.split("\n")[0]}`);
         }
