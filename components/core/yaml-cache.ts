@@ -12,6 +12,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { writeFileAtomic } from "./atomic-file";
 
 const CACHE_PATH = ["node_modules", ".cache", "containercloud", "yaml"];
 
@@ -55,18 +56,6 @@ function jsonExact(v: unknown): boolean {
     return true;
 }
 
-/** Writes beside the target and renames, so a concurrent reader never sees half a file. */
-function writeEntry(file: string, text: string): void {
-    try {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, text);
-        fs.renameSync(tmp, file);
-    } catch {
-        // A read-only project still works: the next run parses again.
-    }
-}
-
 /**
  * The data of YAML `text` read from `file` (one document), from the cache when this text was
  * parsed before. Throws the parser's error for text that is not valid YAML.
@@ -85,7 +74,8 @@ export function parseYamlCached(text: string, file: string): unknown {
     }
     const data = (require("yaml") as typeof import("yaml")).parse(text) as unknown;
     if (entry !== undefined && jsonExact(data)) {
-        writeEntry(entry, JSON.stringify(data));
+        // Where it cannot be written, the next run parses again.
+        writeFileAtomic(entry, JSON.stringify(data));
     }
     return data;
 }

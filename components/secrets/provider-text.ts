@@ -17,6 +17,8 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+// The one local import from outside this folder: cache-file writing, which no provider calls or captures.
+import { writeFileAtomic } from "../core/atomic-file";
 
 /** What `pulumi-nodejs` requires of a serialized provider module. */
 const HANDLER_EXPORT = "exports.handler";
@@ -28,8 +30,8 @@ export function dynamicType(type: string): string {
 
 /**
  * Everything the serialized text depends on: the source of this folder (the providers import
- * nothing local from outside it; test/secrets checks that), the SDK that serializes and the
- * Node.js that runs it. Memoized: computed once per process.
+ * nothing local from outside it; test/secrets checks that; this file's cache writing is not part
+ * of any provider), the SDK that serializes and the Node.js that runs it. Memoized: computed once per process.
  */
 let sourceHash: string | undefined;
 function sourcesHash(): string {
@@ -79,18 +81,6 @@ function readCached(file: string): string | undefined {
     }
 }
 
-/** Writes beside the target and renames, so a concurrent reader never sees half a file. */
-function writeCached(file: string, text: string): void {
-    try {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, text);
-        fs.renameSync(tmp, file);
-    } catch {
-        // A read-only install still works: the next process serializes again.
-    }
-}
-
 async function load(name: string, provider: pulumi.dynamic.ResourceProvider): Promise<string> {
     const file = providerCacheFile(name);
     const cached = file === undefined ? undefined : readCached(file);
@@ -99,7 +89,8 @@ async function load(name: string, provider: pulumi.dynamic.ResourceProvider): Pr
     }
     const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
     if (file !== undefined) {
-        writeCached(file, sf.text);
+        // A read-only install still works: the next process serializes again.
+        writeFileAtomic(file, sf.text);
     }
     return sf.text;
 }
