@@ -50,7 +50,9 @@ function inline(v: unknown, at: string): string | undefined {
             if (!Number.isFinite(v)) {
                 throw new Error(`toYaml: ${at} is ${v}; only finite numbers have a YAML form here`);
             }
-            return String(v);
+            // The YAML 1.1 float form needs a dot before an exponent: 1e+21 is a string to parsers that
+            // follow it strictly (PyYAML), 1.0e+21 a float to every parser.
+            return String(v).replace(/^(-?\d+)e/, "$1.0e");
     }
     if (Array.isArray(v)) {
         return v.length === 0 ? "[]" : undefined;

@@ -96,6 +96,12 @@ describe("toYaml", () => {
         }
     });
 
+    it("writes numbers that read back as the same number in both versions, exponents too", () => {
+        assertRoundTrip({ numbers: [0, -1, 3100, 0.5, -2.25, 1e21, 1.5e300, 1e-7, -3e-10, Number.MAX_SAFE_INTEGER] });
+        // With a dot before the exponent, as the YAML 1.1 float form requires (PyYAML reads 1e+21 as a string).
+        assert.equal(toYaml({ a: 1e21, b: -3e-10 }), "a: 1.0e+21\nb: -3.0e-10\n");
+    });
+
     it("leaves out undefined keys and writes undefined list items as null, as JSON does", () => {
         const data = { a: undefined, b: [1, undefined, 3] } as unknown as YamlData;
         assert.deepEqual(parse(toYaml(data)), JSON.parse(JSON.stringify(data)));
