@@ -31,7 +31,8 @@ export function dynamicType(type: string): string {
 /**
  * Everything the serialized text depends on: the source of this folder (the providers import
  * nothing local from outside it; test/secrets checks that; this file's cache writing is not part
- * of any provider), the SDK that serializes and the Node.js that runs it. Memoized: computed once per process.
+ * of any provider), the SDK that serializes and the Node.js that runs it. Memoized: computed once
+ * per process.
  */
 let sourceHash: string | undefined;
 function sourcesHash(): string {
