@@ -25,7 +25,7 @@
  *
  * Self-contained on purpose (Node built-ins and esbuild only): it runs before any TypeScript can
  * load, so it cannot share the project's TypeScript helpers (the atomic cache write of
- * components/core/atomic-file.ts, the source-map switch of stacks/stack-traces.ts).
+ * components/core/disk-cache.ts, the source-map switch of stacks/stack-traces.ts).
  *
  * Not supported, as the program does not need them: `import()` of a `.ts` file (it would go to
  * Node's ES module loader), ES module syntax in `.js` files, tsconfig `paths`.

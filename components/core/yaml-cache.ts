@@ -12,29 +12,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { writeFileAtomic } from "./atomic-file";
-
-const CACHE_PATH = ["node_modules", ".cache", "containercloud", "yaml"];
-
-/** The cache folder for files in `dir`, per folder (memoized), or null when there is none. */
-const cacheDirs = new Map<string, string | null>();
-function cacheDirFor(dir: string): string | null {
-    let found = cacheDirs.get(dir);
-    if (found === undefined) {
-        found = null;
-        for (let d = dir; ; d = path.dirname(d)) {
-            if (fs.existsSync(path.join(d, "package.json"))) {
-                found = path.join(d, ...CACHE_PATH);
-                break;
-            }
-            if (path.dirname(d) === d) {
-                break;
-            }
-        }
-        cacheDirs.set(dir, found);
-    }
-    return found;
-}
+import { cacheFolder, writeFileAtomic } from "./disk-cache";
 
 let parserVersion: string | undefined;
 function yamlVersion(): string {
@@ -61,8 +39,8 @@ function jsonExact(v: unknown): boolean {
  * parsed before. Throws the parser's error for text that is not valid YAML.
  */
 export function parseYamlCached(text: string, file: string): unknown {
-    const dir = cacheDirFor(path.dirname(path.resolve(file)));
-    const entry = dir === null
+    const dir = cacheFolder(path.dirname(path.resolve(file)), "yaml");
+    const entry = dir === undefined
         ? undefined
         : path.join(dir, `${crypto.createHash("sha256").update(`yaml ${yamlVersion()}\n`).update(text).digest("hex")}.json`);
     if (entry !== undefined) {

@@ -17,8 +17,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-// The one local import from outside this folder: cache-file writing, which no provider calls or captures.
-import { writeFileAtomic } from "../core/atomic-file";
+// The one local import from outside this folder: the cache's location and file writing, which no
+// provider calls or captures.
+import { cacheFolder, writeFileAtomic } from "../core/disk-cache";
 
 /** What `pulumi-nodejs` requires of a serialized provider module. */
 const HANDLER_EXPORT = "exports.handler";
@@ -53,24 +54,10 @@ function sdkVersion(): string {
     return (require("@pulumi/pulumi/package.json") as { version: string }).version;
 }
 
-/** The package root holding this file: the nearest folder above it with a package.json. */
-function packageRoot(): string | undefined {
-    for (let dir = __dirname; ; dir = path.dirname(dir)) {
-        if (fs.existsSync(path.join(dir, "package.json"))) {
-            return dir;
-        }
-        if (path.dirname(dir) === dir) {
-            return undefined;
-        }
-    }
-}
-
-/** Where the text of `name` is cached, or undefined when there is no package root. */
+/** Where the text of `name` is cached (in the package holding this file), or undefined without one. */
 export function providerCacheFile(name: string): string | undefined {
-    const root = packageRoot();
-    return root === undefined
-        ? undefined
-        : path.join(root, "node_modules", ".cache", "containercloud", "dynamic-providers", `${name}-${sourcesHash()}.js`);
+    const dir = cacheFolder(__dirname, "dynamic-providers");
+    return dir === undefined ? undefined : path.join(dir, `${name}-${sourcesHash()}.js`);
 }
 
 function readCached(file: string): string | undefined {
