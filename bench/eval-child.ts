@@ -75,6 +75,12 @@ export interface EvalResult {
     calls: number;
 }
 
+/**
+ * The program's modules, required by a computed path: a literal one would put them into this
+ * script's own bundle (stacks/ts-register.cjs), which the floor's child loads too.
+ */
+const PROGRAM = path.join(__dirname, "program.ts");
+
 function fail(msg: string): never {
     console.log(`BENCH_ERROR ${JSON.stringify(msg)}`);
     process.exit(1);
@@ -85,14 +91,13 @@ process.on("uncaughtException", (e) => fail(`uncaught exception: ${e.stack ?? St
 
 async function runProgram(req: EvalRequest, rec: BenchRecorder): Promise<Measured> {
     const t0 = performance.now();
-    const cfg = require("../stacks/config") as typeof import("../stacks/config");
-    const platform = require("../stacks/platform") as typeof import("../stacks/platform");
+    const program = require(PROGRAM) as typeof import("./program");
     const t1 = performance.now();
 
     if (req.config === undefined) {
         fail("program mode needs the stack's config (EvalRequest.config)");
     }
-    const raw = cfg.fromPulumiConfig(req.config);
+    const raw = program.fromPulumiConfig(req.config);
     const size = req.size ?? 0;
     let scaledBy = "none";
     let config: ParseResult;
@@ -113,13 +118,13 @@ async function runProgram(req: EvalRequest, rec: BenchRecorder): Promise<Measure
                 fs.mkdirSync(dir, { recursive: true });
                 apps.forEach((a) => fs.writeFileSync(path.join(dir, `${a.name as string}.yaml`), appManifestYaml(a)));
             }
-            const r = cfg.parsePlatformConfig({ ...raw, apps: c.apps });
+            const r = program.parsePlatformConfig({ ...raw, apps: c.apps });
             if (r.ok) {
                 config = r;
                 scaledBy = c.how;
                 break;
             }
-            problems.push(`${c.how}: ${r.issues.slice(0, 2).map(cfg.formatIssue).join("; ")}`);
+            problems.push(`${c.how}: ${r.issues.slice(0, 2).map(program.formatIssue).join("; ")}`);
         }
         if (!config.ok) {
             fail(`the stack config does not accept generated apps in any known shape:\n${problems.join("\n")}`);
@@ -128,13 +133,13 @@ async function runProgram(req: EvalRequest, rec: BenchRecorder): Promise<Measure
         if (size > 0) {
             scaledBy = `tenancy.teams (+${size} teams of one namespace)`;
         }
-        config = cfg.parsePlatformConfig(raw);
+        config = program.parsePlatformConfig(raw);
     }
     if (!config.ok) {
-        fail(`invalid stack config:\n${config.issues.map(cfg.formatIssue).join("\n")}`);
+        fail(`invalid stack config:\n${config.issues.map(program.formatIssue).join("\n")}`);
     }
     // As stacks/index.ts constructs it.
-    return constructAndSettle(req, rec, { t0, t1 }, () => platform.buildPlatform(config.config), scaledBy);
+    return constructAndSettle(req, rec, { t0, t1 }, () => program.buildPlatform(config.config), scaledBy);
 }
 
 async function runFloor(req: EvalRequest, rec: BenchRecorder): Promise<Measured> {

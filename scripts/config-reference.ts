@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { z } from "zod";
+import * as z from "zod";
 import { ENVIRONMENTS } from "../components/core/types";
 import { PROJECT, SECTIONS, platformSchema } from "../stacks/config";
 import { ROOT } from "./lib/paths";

@@ -7,11 +7,16 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { z } from "zod";
+import * as z from "zod";
+import { en } from "zod/locales";
 import { isPinned } from "../core/images";
 import { ResourceRequirements } from "../core/types";
 import { parseBytes, parseMillicores } from "../core/resources";
 import { parseYamlCached } from "../core/yaml-cache";
+
+// zod's English messages, installed here for the reason given in stacks/config/index.ts: this
+// module is also used without the stack config (a library consumer's own program).
+z.config(en());
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const dnsLabel = z.string().regex(DNS_LABEL, "must be a DNS label: lower-case letters, digits and '-'");

@@ -2,7 +2,7 @@
  * Stack config section `appEngine`: one block per App Engine module, each with `enabled` and its
  * sizes. Per-environment profiles are data: local/dev are small with single replicas, prod is HA.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEngineArgs } from "../../components/app-engine/app-engine";
 import type { AppManifest } from "../../components/app-engine/app-manifest";
 import type { TenantQuota } from "../../components/tenancy/tenant-namespace";

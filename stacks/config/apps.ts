@@ -4,7 +4,7 @@
  * model (`parseAppManifest`), which reports one line per problem naming the app and the field.
  */
 import * as path from "path";
-import { z } from "zod";
+import * as z from "zod";
 import { AppsLoadResult, loadApps } from "../../components/app-engine/app-manifest";
 import { Section } from "./profile";
 

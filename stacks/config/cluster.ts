@@ -1,5 +1,5 @@
 /** Stack config sections `cluster` (where the platform is deployed) and the top-level platform values. */
-import { z } from "zod";
+import * as z from "zod";
 import { Section } from "./profile";
 
 /** Where `pulumi up` sends the Kubernetes objects. */

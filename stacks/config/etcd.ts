@@ -1,5 +1,5 @@
 /** Stack config section `etcd`: the platform's etcd cluster. */
-import { z } from "zod";
+import * as z from "zod";
 import { Section, byteQuantity, dnsLabel, oddCount } from "./profile";
 
 /** Schema of the `containercloud:etcd` key. */

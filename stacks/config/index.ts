@@ -5,7 +5,8 @@
  * Each section starts from its environment's profile (plain data in the section's file); what the
  * stack file sets is merged over it, and the result is validated once, here.
  */
-import { z } from "zod";
+import * as z from "zod";
+import { en } from "zod/locales";
 import { ENVIRONMENTS, Environment } from "../../components/core/types";
 import { deepMerge, Section } from "./profile";
 import { clusterSection, domainSchema, imageMirrorSchema } from "./cluster";
@@ -16,6 +17,11 @@ import { storageSection } from "./storage";
 import { registrySection } from "./registry";
 import { appEngineSection } from "./app-engine";
 import { appsSection } from "./apps";
+
+// zod's English messages ("expected number, received string"), installed here rather than left to
+// zod's entry module: it installs them as a side effect while its package declares none, so a
+// bundler drops it (stacks/ts-register.cjs bundles zod) and every message reads "Invalid input".
+z.config(en());
 
 /** The Pulumi project name: every config key is `containercloud:<key>`. */
 export const PROJECT = "containercloud";

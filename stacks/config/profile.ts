@@ -1,5 +1,5 @@
 /** Helpers for per-environment config sections: a zod schema plus one data row per environment. */
-import { z } from "zod";
+import * as z from "zod";
 import { Environment } from "../../components/core/types";
 
 /** Per-environment defaults of a section: plain data, merged under what the stack file sets. */

@@ -1,5 +1,5 @@
 /** Stack config section `registry`: the platform image registry. */
-import { z } from "zod";
+import * as z from "zod";
 import { Section, byteQuantity, dnsLabel } from "./profile";
 
 /** Schema of the `containercloud:registry` key. */

@@ -1,5 +1,5 @@
 /** Stack config section `storage`: Rook/Ceph. */
-import { z } from "zod";
+import * as z from "zod";
 import { Section, dnsLabel } from "./profile";
 
 const operatorSchema = z.discriminatedUnion("mode", [

@@ -1,5 +1,5 @@
 /** Stack config section `tenancy`: the teams and their namespaces, quotas and limits. */
-import { z } from "zod";
+import * as z from "zod";
 import { Section, byteQuantity, cpuMemory, cpuQuantity, dnsLabel } from "./profile";
 
 const quotaSchema = z.object({
