@@ -19,8 +19,8 @@
  *   Every other package stays a `require` that Node resolves from the entry's folder as before,
  *   so `@pulumi/pulumi` is the one instance the language host loaded. Each bundled module keeps its
  *   own `__dirname` and `__filename`. The bundle is built in a child process (esbuild's plugins,
- *   which that needs, run only in its asynchronous API) and cached with the hash of every file it
- *   was built from: any edit, in the project or in zod, builds it again. Where it cannot be built
+ *   which that needs, run only in its asynchronous API) and cached with a fingerprint of every file
+ *   it was built from: any edit, in the project or in zod, builds it again. Where it cannot be built
  *   (a syntax error, an import that does not resolve), the hook says so once and loads files one
  *   by one, so the error reads as Node or esbuild reports it for that file.
  *   `CONTAINERCLOUD_TS_BUNDLE=0` turns bundling off.
@@ -142,8 +142,21 @@ function transpile(filename, source) {
 }
 
 /**
- * A cached bundle is one line of JSON, `[[file, sha256 of its bytes], ...]` for every file it was
- * built from, then the code. Returns the code if every file still hashes the same.
+ * What a bundle's input is checked against: a project file by the hash of its bytes; a library file
+ * (zod's ≈130 files, most of them left out of the bundle) by its size and modification time, which
+ * any reinstall or edit changes, at a fraction of the cost of reading and hashing them on every run.
+ */
+function fingerprintOf(file, bytes) {
+    if (file.includes(NODE_MODULES)) {
+        const st = fs.statSync(file);
+        return `stat:${st.size}:${st.mtimeMs}`;
+    }
+    return `sha256:${sha256(bytes ?? fs.readFileSync(file))}`;
+}
+
+/**
+ * A cached bundle is one line of JSON, `[[file, fingerprint], ...]` for every file it was built
+ * from, then the code. Returns the code if every file's fingerprint is unchanged.
  */
 function readBundle(file) {
     let text;
@@ -159,14 +172,14 @@ function readBundle(file) {
     } catch {
         return undefined;
     }
-    for (const [input, hash] of inputs) {
-        let bytes;
+    for (const [input, fingerprint] of inputs) {
+        let now;
         try {
-            bytes = fs.readFileSync(input);
+            now = fingerprintOf(input);
         } catch {
             return undefined;
         }
-        if (sha256(bytes) !== hash) {
+        if (now !== fingerprint) {
             return undefined;
         }
     }
@@ -229,7 +242,7 @@ async function buildBundle(entry) {
             });
             build.onLoad({ filter: /.*/, namespace: "file" }, (args) => {
                 const bytes = fs.readFileSync(args.path);
-                inputs.push([args.path, sha256(bytes)]);
+                inputs.push([args.path, fingerprintOf(args.path, bytes)]);
                 let contents = bytes.toString("utf8");
                 const ext = path.extname(args.path);
                 const project = !args.path.includes(NODE_MODULES);

@@ -22,7 +22,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const dnsLabel = z.string().regex(DNS_LABEL, "must be a DNS label: lower-case letters, digits and '-'");
 const cpuQuantity = z.string().regex(/^\d+(\.\d+)?m?$/, "must be a CPU quantity such as 250m or 2");
 const byteQuantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/, "must be a quantity such as 512Mi or 2Gi");
-const cpuMemory = z.object({ cpu: cpuQuantity, memory: byteQuantity }).strict();
+const cpuMemory = z.strictObject({ cpu: cpuQuantity, memory: byteQuantity });
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Backing services an app may bind, provided by the Services module. */
@@ -39,7 +39,7 @@ export const SIZE_PRESETS: Record<"small" | "medium" | "large", ResourceRequirem
 
 const port = z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535");
 
-const probeSchema = z.object({
+const probeSchema = z.strictObject({
     /** HTTP path; the probe is an HTTP GET when set. */
     path: z.string().startsWith("/", "must start with '/'").optional(),
     /** Command; the probe runs it in the container when set. */
@@ -47,29 +47,29 @@ const probeSchema = z.object({
     /** Port probed. @default the process port */
     port: port.optional(),
     /** Seconds between probes. @default 10 */
-    periodSeconds: z.number().int().positive().default(10),
+    periodSeconds: z.int().positive().default(10),
     /** Seconds before the first probe. @default 0 */
-    initialDelaySeconds: z.number().int().nonnegative().default(0),
+    initialDelaySeconds: z.int().nonnegative().default(0),
     /** Failures before the probe fails. @default 3 */
-    failureThreshold: z.number().int().positive().default(3),
-}).strict();
+    failureThreshold: z.int().positive().default(3),
+});
 
 const instancesSchema = z.union([
     /** A fixed number of instances (no autoscaling). */
     z.number({ error: "must be a number or {min, max}" }).int().min(0, "must be 0 or more"),
-    z.object({
+    z.strictObject({
         /** Fewest instances. @default 1 */
-        min: z.number().int().min(1, "must be 1 or more").default(1),
+        min: z.int().min(1, "must be 1 or more").default(1),
         /** Most instances. */
-        max: z.number().int().min(1, "must be 1 or more"),
+        max: z.int().min(1, "must be 1 or more"),
         /** Average CPU utilisation (% of requests) the autoscaler aims for. @default 70 */
-        cpuTarget: z.number().int().min(1).max(100, "must be between 1 and 100").default(70),
+        cpuTarget: z.int().min(1).max(100, "must be between 1 and 100").default(70),
         /** Average memory utilisation (% of requests) the autoscaler aims for. @default none */
-        memoryTarget: z.number().int().min(1).max(100, "must be between 1 and 100").optional(),
-    }).strict(),
+        memoryTarget: z.int().min(1).max(100, "must be between 1 and 100").optional(),
+    }),
 ]);
 
-const processSchema = z.object({
+const processSchema = z.strictObject({
     /** `web` processes get a Service and a route; `worker` processes get neither. @default "web" for the process named web, else "worker" */
     type: z.enum(["web", "worker"]).optional(),
     /** Command (entrypoint) override. @default the image's */
@@ -81,21 +81,21 @@ const processSchema = z.object({
     /** Size preset. @default "small" */
     size: z.enum(["small", "medium", "large"]).default("small"),
     /** Explicit requests and limits; wins over `size`. */
-    resources: z.object({ requests: cpuMemory, limits: cpuMemory }).strict().optional(),
+    resources: z.strictObject({ requests: cpuMemory, limits: cpuMemory }).optional(),
     /** Fixed count or autoscaling bounds. @default 1 */
     instances: instancesSchema.default(1),
     /** Health checks. @default TCP checks on the port for web processes, none for workers */
-    health: z.object({ readiness: probeSchema.optional(), liveness: probeSchema.optional(), startup: probeSchema.optional() }).strict().default({}),
-}).strict();
+    health: z.strictObject({ readiness: probeSchema.optional(), liveness: probeSchema.optional(), startup: probeSchema.optional() }).default({}),
+});
 
-const secretRef = z.object({
+const secretRef = z.strictObject({
     /** Secret in the app's namespace. */
     secret: dnsLabel,
     /** Key in the Secret. */
     key: z.string().min(1),
-}).strict();
+});
 
-const routeSchema = z.object({
+const routeSchema = z.strictObject({
     /** Host name. @default `<app>.<team>.<domain>` */
     host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, "must be a DNS name such as shop.example.com").optional(),
     /** Path prefixes. @default ["/"] */
@@ -104,31 +104,31 @@ const routeSchema = z.object({
     tls: z.union([z.boolean(), dnsLabel]).default(true),
     /** Process the route sends traffic to. @default "web" */
     process: dnsLabel.default("web"),
-}).strict();
+});
 
 const serviceEntry = z.union([
     z.string(),
-    z.object({
+    z.strictObject({
         /** Service type. */
         type: z.string(),
         /** Binding name (env prefix and `/bindings/<name>`). @default the type */
         name: dnsLabel.optional(),
         /** Size of the instance. @default "small" */
         size: z.enum(["small", "medium", "large"]).default("small"),
-    }).strict(),
+    }),
 ]);
 
-const cronSchema = z.object({
+const cronSchema = z.strictObject({
     /** Cron schedule, five fields. */
     schedule: z.string().regex(/^(\S+\s+){4}\S+$/, "must be a cron schedule with five fields, e.g. \"0 3 * * *\""),
     /** Command run by the job. */
     command: z.array(z.string()).min(1),
     /** Size preset. @default "small" */
     size: z.enum(["small", "medium", "large"]).default("small"),
-}).strict();
+});
 
 /** Schema of one app manifest (YAML file or inline stack config entry). */
-export const appManifestSchema = z.object({
+export const appManifestSchema = z.strictObject({
     /** App name (DNS label); objects are named after it. */
     name: dnsLabel,
     /** Team (tenant) that owns the app; the app goes into the team's first namespace. */
@@ -136,12 +136,12 @@ export const appManifestSchema = z.object({
     /** A pinned image (tag other than latest, or digest). Exactly one of image or source. */
     image: z.string().refine(isPinned, "must be pinned to a tag or digest (not latest)").optional(),
     /** Source built into an image and pushed to the platform registry. Exactly one of image or source. */
-    source: z.object({
+    source: z.strictObject({
         /** Build context directory, relative to the project. */
         dir: z.string().min(1),
         /** Dockerfile, relative to `dir`. @default "Dockerfile" */
         dockerfile: z.string().min(1).default("Dockerfile"),
-    }).strict().optional(),
+    }).optional(),
     /** Processes by name. */
     processes: z.record(dnsLabel, processSchema).refine((p) => Object.keys(p).length > 0, "must declare at least one process"),
     /** Plain environment variables. @default {} */
@@ -155,15 +155,15 @@ export const appManifestSchema = z.object({
     /** Cron jobs by name. @default {} */
     cron: z.record(dnsLabel, cronSchema).default({}),
     /** A second version that gets a share of the web traffic. @default none */
-    canary: z.object({
+    canary: z.strictObject({
         /** Pinned image of the canary. */
         image: z.string().refine(isPinned, "must be pinned to a tag or digest (not latest)"),
         /** Percent of the traffic it gets (0-100). */
-        weight: z.number().int().min(0, "must be between 0 and 100").max(100, "must be between 0 and 100"),
-    }).strict().optional(),
+        weight: z.int().min(0, "must be between 0 and 100").max(100, "must be between 0 and 100"),
+    }).optional(),
     /** Mount the ServiceAccount token (only for apps that call the Kubernetes API). @default false */
     automountServiceAccountToken: z.boolean().default(false),
-}).strict();
+});
 
 /** A service binding after parsing: normalised to type + name + size. */
 export interface ServiceBindingSpec {

@@ -9,7 +9,7 @@ import { AppsLoadResult, loadApps } from "../../components/app-engine/app-manife
 import { Section } from "./profile";
 
 /** Schema of the `containercloud:apps` key. */
-export const appsSchema = z.object({
+export const appsSchema = z.strictObject({
     /** Folder of `*.yaml` app manifests, relative to the project root; "" for none. */
     appDir: z.string(),
     /**
@@ -17,7 +17,7 @@ export const appsSchema = z.object({
      * model when loaded, so that errors name the app. @default []
      */
     inline: z.array(z.record(z.string(), z.unknown()), "a list of app manifests").default([]),
-}).strict();
+});
 
 /** The parsed `containercloud:apps`. */
 export type AppsConfig = z.infer<typeof appsSchema>;

@@ -4,23 +4,23 @@ import { Section } from "./profile";
 
 /** Where `pulumi up` sends the Kubernetes objects. */
 export const clusterSchema = z.discriminatedUnion("mode", [
-    z.object({
+    z.strictObject({
         mode: z.literal("render"),
         /** Folder the kubernetes provider writes manifests to (Secrets in plain text: keep it out of git). */
         renderDir: z.string().min(1),
-    }).strict(),
-    z.object({
+    }),
+    z.strictObject({
         mode: z.literal("kubeconfig"),
         /** Path to a kubeconfig file. @default the provider's usual lookup ($KUBECONFIG, ~/.kube/config) */
         kubeconfig: z.string().min(1).optional(),
         /** Context within the kubeconfig. @default the current context */
         context: z.string().min(1).optional(),
-    }).strict(),
-    z.object({
+    }),
+    z.strictObject({
         mode: z.literal("local"),
         /** Kubeconfig written by `npm run local -- up`. @default ".state/local/kubeconfig" */
         kubeconfig: z.string().min(1).default(".state/local/kubeconfig"),
-    }).strict(),
+    }),
 ]);
 
 /** Per-environment defaults of `containercloud:cluster`. */

@@ -3,7 +3,7 @@ import * as z from "zod";
 import { Section, byteQuantity, dnsLabel, oddCount } from "./profile";
 
 /** Schema of the `containercloud:etcd` key. */
-export const etcdSchema = z.object({
+export const etcdSchema = z.strictObject({
     /** Deploy the etcd cluster. */
     enabled: z.boolean(),
     /** Members (odd: 1 for dev, 3 or 5 for HA). */
@@ -15,18 +15,18 @@ export const etcdSchema = z.object({
     /** StorageClass of the data volumes. @default the block class of storage (or the cluster default when storage is off) */
     storageClass: z.string().min(1).optional(),
     /** Snapshot backups to a PVC. */
-    backup: z.object({
+    backup: z.strictObject({
         enabled: z.boolean().default(true),
         /** Cron schedule. */
         schedule: z.string().min(9).default("0 */6 * * *"),
         /** Snapshots kept. */
-        retention: z.number().int().min(1).max(100).default(7),
+        retention: z.int().min(1).max(100).default(7),
         /** Backup PVC size. */
         size: byteQuantity.default("10Gi"),
-    }).strict().default({ enabled: true, schedule: "0 */6 * * *", retention: 7, size: "10Gi" }),
+    }).default({ enabled: true, schedule: "0 */6 * * *", retention: 7, size: "10Gi" }),
     /** Cron schedule of `etcdctl defrag --cluster`. */
     defragSchedule: z.string().min(9).default("30 3 * * 0"),
-}).strict();
+});
 
 /** Per-environment defaults of `containercloud:etcd`. */
 export const etcdSection: Section<typeof etcdSchema> = {

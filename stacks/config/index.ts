@@ -47,7 +47,7 @@ const TOP_DEFAULTS: Record<Environment, { domain: string }> = {
 };
 
 /** Schema of the whole stack config (after profile defaults are merged in). */
-export const platformSchema = z.object({
+export const platformSchema = z.strictObject({
     /** Environment profile: decides sizes and HA defaults. */
     environment: z.enum(ENVIRONMENTS as unknown as [Environment, ...Environment[]]),
     /** Base domain of the platform and its apps. */
@@ -62,7 +62,7 @@ export const platformSchema = z.object({
     registry: SECTIONS.registry.schema,
     appEngine: SECTIONS.appEngine.schema,
     apps: SECTIONS.apps.schema,
-}).strict();
+});
 
 /** The validated stack config every component's args are built from. */
 export type PlatformConfig = z.infer<typeof platformSchema>;

@@ -5,29 +5,29 @@ import { Section, dnsLabel } from "./profile";
 const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 CIDR such as 10.244.0.0/16");
 
 const backendSchema = z.discriminatedUnion("type", [
-    z.object({
+    z.strictObject({
         type: z.literal("vxlan"),
         /** VXLAN network identifier. @default Flannel's (1) */
-        vni: z.number().int().min(1).max(16777215).optional(),
+        vni: z.int().min(1).max(16777215).optional(),
         /** UDP port. @default Flannel's (8472) */
-        port: z.number().int().min(1).max(65535).optional(),
+        port: z.int().min(1).max(65535).optional(),
         /** Skip encapsulation between nodes on one L2 segment. @default false */
         directRouting: z.boolean().optional(),
         /** MTU of the VXLAN device. @default derived from the node interface */
-        mtu: z.number().int().min(1280).max(9000).optional(),
-    }).strict(),
-    z.object({ type: z.literal("host-gw") }).strict(),
-    z.object({
+        mtu: z.int().min(1280).max(9000).optional(),
+    }),
+    z.strictObject({ type: z.literal("host-gw") }),
+    z.strictObject({
         type: z.literal("wireguard"),
         /** UDP listen port. @default 51820 */
-        listenPort: z.number().int().min(1).max(65535).optional(),
+        listenPort: z.int().min(1).max(65535).optional(),
         /** Keep-alive seconds for nodes behind NAT. @default 0 */
-        persistentKeepaliveInterval: z.number().int().nonnegative().optional(),
-    }).strict(),
+        persistentKeepaliveInterval: z.int().nonnegative().optional(),
+    }),
 ]);
 
 /** Schema of the `containercloud:network` key. */
-export const networkSchema = z.object({
+export const networkSchema = z.strictObject({
     /** Deploy Flannel (off when the cluster brings its own CNI). */
     enabled: z.boolean(),
     /** Pod CIDR (the controller-manager's --cluster-cidr). */
@@ -35,7 +35,7 @@ export const networkSchema = z.object({
     /** Service CIDR; checked not to overlap the pod CIDR. */
     serviceCidr: cidr.default("10.96.0.0/12"),
     /** Prefix length of each node's subnet. */
-    subnetLen: z.number().int().min(8).max(30).default(24),
+    subnetLen: z.int().min(8).max(30).default(24),
     /** How packets cross nodes. */
     backend: backendSchema.default({ type: "vxlan" }),
     /** Subnet lease store: kube (node.spec.podCIDR) or etcd (the platform etcd; see Flannel's docs on bootstrapping). */
@@ -44,7 +44,7 @@ export const networkSchema = z.object({
     networkPolicy: z.enum(["kube-router", "none"]).default("kube-router"),
     /** Namespace of Flannel and kube-router. */
     namespace: dnsLabel.default("kube-flannel"),
-}).strict();
+});
 
 /** Per-environment defaults of `containercloud:network`. */
 export const networkSection: Section<typeof networkSchema> = {

@@ -19,16 +19,16 @@ export const cpuQuantity = z.string().regex(/^\d+(\.\d+)?m?$/, "a CPU quantity s
 /** Kubernetes memory/storage quantity, e.g. `512Mi` or `10Gi`. */
 export const byteQuantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/, "a quantity such as 512Mi or 10Gi");
 /** `{ cpu, memory }`. */
-export const cpuMemory = z.object({ cpu: cpuQuantity, memory: byteQuantity }).strict();
+export const cpuMemory = z.strictObject({ cpu: cpuQuantity, memory: byteQuantity });
 /** Container requests and limits. */
-export const resourceRequirements = z.object({ requests: cpuMemory, limits: cpuMemory }).strict();
+export const resourceRequirements = z.strictObject({ requests: cpuMemory, limits: cpuMemory });
 /** A DNS-1123 label. */
 export const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a DNS label: lower-case letters, digits and '-'");
 /** A value that may be a Pulumi secret (`secure:` in the stack file). */
-export const secretString = z.union([z.string(), z.object({ secure: z.string() }).strict()]);
+export const secretString = z.union([z.string(), z.strictObject({ secure: z.string() })]);
 /** An odd member count for quorum-based systems. */
 export const oddCount = (what: string) =>
-    z.number().int().positive().refine((n) => n % 2 === 1, { message: `${what} must be odd (1, 3 or 5) so a majority survives a failure` });
+    z.int().positive().refine((n) => n % 2 === 1, { message: `${what} must be odd (1, 3 or 5) so a majority survives a failure` });
 
 /** Key that selects the variant of a discriminated section (e.g. `cluster.mode`). */
 export const DISCRIMINATOR = "mode";

@@ -3,11 +3,11 @@ import * as z from "zod";
 import { Section, byteQuantity, dnsLabel } from "./profile";
 
 /** Schema of the `containercloud:registry` key. */
-export const registrySchema = z.object({
+export const registrySchema = z.strictObject({
     /** Deploy the registry. */
     enabled: z.boolean(),
     /** Replicas (more than one needs s3 storage). */
-    replicas: z.number().int().min(1).max(10),
+    replicas: z.int().min(1).max(10),
     /** Blob storage: the Ceph object store through a bucket claim (s3) or a PVC (filesystem). */
     storage: z.enum(["s3", "filesystem"]),
     /** PVC size with filesystem storage. */
@@ -15,12 +15,12 @@ export const registrySchema = z.object({
     /** Namespace. */
     namespace: dnsLabel.default("containercloud-registry"),
     /** Pull-through cache of an upstream registry (the registry then accepts no pushes). @default none */
-    proxy: z.object({ remoteUrl: z.string().url() }).strict().optional(),
+    proxy: z.strictObject({ remoteUrl: z.string().url() }).optional(),
     /** Cron schedule of garbage collection (the registry is read-only while it runs). */
     gcSchedule: z.string().min(9).default("0 3 * * 6"),
     /** An existing kubernetes.io/tls Secret in the namespace. @default a certificate from the platform CA */
     tlsSecretName: z.string().min(1).optional(),
-}).strict();
+});
 
 /** Per-environment defaults of `containercloud:registry`. */
 export const registrySection: Section<typeof registrySchema> = {

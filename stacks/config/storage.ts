@@ -3,18 +3,18 @@ import * as z from "zod";
 import { Section, dnsLabel } from "./profile";
 
 const operatorSchema = z.discriminatedUnion("mode", [
-    z.object({
+    z.strictObject({
         mode: z.literal("helm"),
         /** Chart version. @default the pinned ROOK_CHART_VERSION */
         chartVersion: z.string().min(1).optional(),
         /** Chart repository (a mirror for offline sites). @default the Rook release repository */
         chartRepo: z.string().url().optional(),
-    }).strict(),
-    z.object({ mode: z.literal("external") }).strict(),
+    }),
+    z.strictObject({ mode: z.literal("external") }),
 ]);
 
 /** Schema of the `containercloud:storage` key. */
-export const storageSchema = z.object({
+export const storageSchema = z.strictObject({
     /** Deploy Rook/Ceph; when off, `classes` name the cluster's own StorageClasses. */
     enabled: z.boolean(),
     /** Operator installed here with Helm, or elsewhere (offline stacks). */
@@ -24,27 +24,27 @@ export const storageSchema = z.object({
     /** Namespace of the Ceph cluster (and operator). */
     namespace: dnsLabel.default("rook-ceph"),
     /** Monitors. The component rejects an even count (`storage.mon.count`). */
-    mon: z.object({ count: z.number().int().positive() }).strict(),
+    mon: z.strictObject({ count: z.int().positive() }),
     /** Managers. */
-    mgr: z.object({ count: z.number().int().min(1).max(2) }).strict(),
+    mgr: z.strictObject({ count: z.int().min(1).max(2) }),
     /** Replicas of every pool. */
-    replicas: z.number().int().min(1).max(7),
+    replicas: z.int().min(1).max(7),
     /** Several mons/mgrs per node (single-node clusters). */
     allowMultiplePerNode: z.boolean(),
     /** Disks that become OSDs: a name filter, or explicit nodes and devices. */
-    devices: z.object({
+    devices: z.strictObject({
         deviceFilter: z.string().min(1).optional(),
-        nodes: z.array(z.object({ name: z.string().min(1), devices: z.array(z.string().min(1)).min(1) }).strict()).optional(),
-    }).strict(),
+        nodes: z.array(z.strictObject({ name: z.string().min(1), devices: z.array(z.string().min(1)).min(1) })).optional(),
+    }),
     /** Reclaim policy of the StorageClasses. */
     reclaimPolicy: z.enum(["Delete", "Retain"]),
     /** StorageClass names (created by Rook, or the cluster's own when storage is off). */
-    classes: z.object({
+    classes: z.strictObject({
         block: z.string().min(1).default("ceph-block"),
         filesystem: z.string().min(1).default("ceph-filesystem"),
         bucket: z.string().min(1).default("ceph-bucket"),
-    }).strict().default({ block: "ceph-block", filesystem: "ceph-filesystem", bucket: "ceph-bucket" }),
-}).strict();
+    }).default({ block: "ceph-block", filesystem: "ceph-filesystem", bucket: "ceph-bucket" }),
+});
 
 /** Per-environment defaults of `containercloud:storage`: dev is one small copy, prod keeps three. */
 export const storageSection: Section<typeof storageSchema> = {

@@ -2,41 +2,41 @@
 import * as z from "zod";
 import { Section, byteQuantity, cpuMemory, cpuQuantity, dnsLabel } from "./profile";
 
-const quotaSchema = z.object({
+const quotaSchema = z.strictObject({
     requestsCpu: cpuQuantity,
     requestsMemory: byteQuantity,
     limitsCpu: cpuQuantity,
     limitsMemory: byteQuantity,
     storage: byteQuantity,
-    pods: z.number().int().positive(),
-    services: z.number().int().positive(),
-    persistentVolumeClaims: z.number().int().nonnegative(),
-}).strict();
+    pods: z.int().positive(),
+    services: z.int().positive(),
+    persistentVolumeClaims: z.int().nonnegative(),
+});
 
-const teamSchema = z.object({
+const teamSchema = z.strictObject({
     /** Namespaces of the team; the first is where its apps go unless an app names another. */
     namespaces: z.array(dnsLabel).min(1),
     /** Quota per namespace. @default tenancy.defaultQuota */
     quota: quotaSchema.optional(),
     /** RBAC groups. */
-    groups: z.object({
+    groups: z.strictObject({
         admins: z.array(z.string()).default([]),
         developers: z.array(z.string()).default([]),
         viewers: z.array(z.string()).default([]),
-    }).strict().default({ admins: [], developers: [], viewers: [] }),
+    }).default({ admins: [], developers: [], viewers: [] }),
     /** Pod Security level. @default "restricted" */
     podSecurity: z.enum(["privileged", "baseline", "restricted"]).default("restricted"),
-}).strict();
+});
 
 /** Schema of `containercloud:tenancy`. */
-export const tenancySchema = z.object({
+export const tenancySchema = z.strictObject({
     /** Quota every tenant namespace gets unless its team sets one. */
     defaultQuota: quotaSchema,
     /** LimitRange every tenant namespace gets. */
-    limits: z.object({ defaultRequest: cpuMemory, default: cpuMemory, max: cpuMemory }).strict(),
+    limits: z.strictObject({ defaultRequest: cpuMemory, default: cpuMemory, max: cpuMemory }),
     /** Teams by name. */
     teams: z.record(dnsLabel, teamSchema),
-}).strict();
+});
 
 /** Per-environment defaults of `containercloud:tenancy`. */
 export const tenancySection: Section<typeof tenancySchema> = {

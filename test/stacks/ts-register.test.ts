@@ -241,5 +241,25 @@ describe("stacks/ts-register.cjs", () => {
         const locales = sources.filter((s) => s.includes("/node_modules/zod/v4/locales/")).map((s) => path.basename(s));
         assert.deepEqual(locales, ["en.js"]);
         assert.ok(sources.includes(path.join(ROOT, "stacks", "config", "apps.ts")), "the config's own files are in the bundle");
+
+        // A library file is checked by size and time: touching one of zod's builds the bundle again.
+        const inode = () => fs.statSync(path.join(programCache, "bundles", bundle)).ino;
+        const before = inode();
+        const again = () => spawnSync(process.execPath, ["--require", "./ts-register.cjs", "-e", "require('./config')"], {
+            cwd: path.join(ROOT, "stacks"),
+            encoding: "utf8",
+            env: { ...process.env, CONTAINERCLOUD_TS_CACHE: programCache },
+        });
+        assert.equal(again().status, 0);
+        assert.equal(inode(), before, "unchanged files: the cached bundle is used");
+        const zodFile = sources.find((s) => s.endsWith("/node_modules/zod/v4/core/core.js"))!;
+        const { atime, mtime } = fs.statSync(zodFile);
+        try {
+            fs.utimesSync(zodFile, atime, new Date(mtime.getTime() + 1000));
+            assert.equal(again().status, 0);
+            assert.notEqual(inode(), before, "a library file changed: the bundle is built again");
+        } finally {
+            fs.utimesSync(zodFile, atime, mtime);
+        }
     });
 });
