@@ -17,7 +17,8 @@
  *   imports between the program's modules are plain variables instead of getters, and esbuild
  *   drops the parts of zod the program never uses (its ≈48 locales; 15 of its 71 files remain).
  *   Every other package stays a `require` that Node resolves from the entry's folder as before,
- *   so `@pulumi/pulumi` is the one instance the language host loaded. Each bundled module keeps its
+ *   so `@pulumi/pulumi` is the one instance the language host loaded; so do the folders of
+ *   `LOADED_ALONE` (dynamic providers, whose code is serialized into the state). Each bundled module keeps its
  *   own `__dirname` and `__filename`. The bundle is built in a child process (esbuild's plugins,
  *   which that needs, run only in its asynchronous API) and cached with a fingerprint of every file
  *   it was built from: any edit, in the project or in zod, builds it again. Where it cannot be built
@@ -64,6 +65,17 @@ const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
  * share the language host's instance of the SDK.
  */
 const BUNDLED_PACKAGES = new Set(["zod"]);
+
+/**
+ * Project folders whose files are never bundled, each loaded on its own: `components/secrets/`
+ * holds dynamic providers, whose code the SDK serializes from the live functions into the stack's
+ * state (and components/secrets/provider-text.ts caches). esbuild renames and reshapes what it
+ * bundles, so a bundled provider would serialize differently from the same provider under tsx (the
+ * tests, the scripts) and change an existing stack's resources with the way the program was loaded.
+ * One file at a time, both transpile alike (see `transformSettings`).
+ */
+const LOADED_ALONE = [path.join(ROOT, "components", "secrets")];
+const loadedAlone = (file) => LOADED_ALONE.some((dir) => file === dir || file.startsWith(`${dir}${path.sep}`));
 
 let bundling = process.env.CONTAINERCLOUD_TS_BUNDLE !== "0";
 
@@ -238,6 +250,10 @@ async function buildBundle(entry) {
                 if (!args.importer.includes(NODE_MODULES) && target.includes(NODE_MODULES)) {
                     return { path: target, external: true };
                 }
+                // Required at run time by absolute path, so this hook loads it on its own.
+                if (loadedAlone(target)) {
+                    return { path: target, external: true };
+                }
                 return undefined;
             });
             build.onLoad({ filter: /.*/, namespace: "file" }, (args) => {
@@ -300,7 +316,8 @@ if (require.main === module) {
     );
 } else {
     Module._extensions[".ts"] = function loadTypeScript(module, filename) {
-        const code = (bundling && !filename.includes(NODE_MODULES) ? bundle(filename) : undefined) ?? transpile(filename, fs.readFileSync(filename, "utf8"));
+        const bundled = bundling && !filename.includes(NODE_MODULES) && !loadedAlone(filename) ? bundle(filename) : undefined;
+        const code = bundled ?? transpile(filename, fs.readFileSync(filename, "utf8"));
         // On while compiling, so the inline map is registered even when a file is first required
         // inside `withoutSourceMaps` (stacks/stack-traces.ts).
         withSourceMaps(true, () => module._compile(code, filename));

@@ -59,4 +59,23 @@ describe("provider text cache", () => {
             }
         }
     });
+    it("serializes the same text in a Pulumi run (stacks/ts-register.cjs, which bundles the program) as under tsx", async () => {
+        const serialize = (provider: pulumi.dynamic.ResourceProvider) => pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
+        const underTsx = (await serialize(randomSecretProvider)).text;
+        // The program first, as Pulumi loads it; then the provider module it uses, from Node's module cache.
+        const script = [
+            "require('./platform');",
+            `const file = ${JSON.stringify(path.join(SECRETS, "random-secret.ts"))};`,
+            "const loadedAlone = require.cache[file] !== undefined;",
+            "const { randomSecretProvider } = require(file);",
+            // Written as tsx prints this file's own closure above (whitespace minified): the text includes it.
+            "const serialize = (provider) => require('@pulumi/pulumi').runtime.serializeFunction(()=>provider, { allowSecrets: false });",
+            "serialize(randomSecretProvider).then((sf) => console.log(JSON.stringify({ loadedAlone, text: sf.text })));",
+        ].join("\n");
+        const child = spawnSync(process.execPath, ["--require", "./ts-register.cjs", "-e", script], { cwd: path.join(ROOT, "stacks"), encoding: "utf8", maxBuffer: 1 << 26 });
+        assert.equal(child.status, 0, child.stderr);
+        const out = JSON.parse(child.stdout) as { loadedAlone: boolean; text: string };
+        assert.ok(out.loadedAlone, "the program's bundle left components/secrets to be loaded file by file");
+        assert.equal(out.text, underTsx);
+    });
 });
