@@ -225,11 +225,13 @@ describe("stacks/ts-register.cjs", () => {
             "}));",
         ].join("\n");
         const programCache = path.join(dir, "program-cache");
-        const r = spawnSync(process.execPath, ["--require", "./ts-register.cjs", "-e", `require('@pulumi/pulumi');\n${script}`], {
+        // As Pulumi starts the program: in stacks/, with the hook (and a cache of this test's own).
+        const inStacks = (code: string) => spawnSync(process.execPath, ["--require", "./ts-register.cjs", "-e", code], {
             cwd: path.join(ROOT, "stacks"),
             encoding: "utf8",
             env: { ...process.env, CONTAINERCLOUD_TS_CACHE: programCache },
         });
+        const r = inStacks(`require('@pulumi/pulumi');\n${script}`);
         assert.equal(r.status, 0, r.stderr);
         assert.deepEqual(JSON.parse(r.stdout), { message: "Invalid input: expected number, received string", zodFiles: 0, sdk: true, own: ["config/index.ts"] });
         // The bundle's source map names the files it holds: of zod's locales, only English (its default).
@@ -245,11 +247,7 @@ describe("stacks/ts-register.cjs", () => {
         // A library file is checked by size and time: touching one of zod's builds the bundle again.
         const inode = () => fs.statSync(path.join(programCache, "bundles", bundle)).ino;
         const before = inode();
-        const again = () => spawnSync(process.execPath, ["--require", "./ts-register.cjs", "-e", "require('./config')"], {
-            cwd: path.join(ROOT, "stacks"),
-            encoding: "utf8",
-            env: { ...process.env, CONTAINERCLOUD_TS_CACHE: programCache },
-        });
+        const again = () => inStacks("require('./config')");
         assert.equal(again().status, 0);
         assert.equal(inode(), before, "unchanged files: the cached bundle is used");
         const zodFile = sources.find((s) => s.endsWith("/node_modules/zod/v4/core/core.js"))!;
