@@ -18,12 +18,13 @@
  *   drops the parts of zod the program never uses (its ≈48 locales; 15 of its 71 files remain).
  *   Every other package stays a `require` that Node resolves from the entry's folder as before,
  *   so `@pulumi/pulumi` is the one instance the language host loaded; so do the folders of
- *   `LOADED_ALONE` (dynamic providers, whose code is serialized into the state). Each bundled module keeps its
- *   own `__dirname` and `__filename`. The bundle is built in a child process (esbuild's plugins,
- *   which that needs, run only in its asynchronous API) and cached with a fingerprint of every file
- *   it was built from: any edit, in the project or in zod, builds it again. Where it cannot be built
- *   (a syntax error, an import that does not resolve), the hook says so once and loads files one
- *   by one, so the error reads as Node or esbuild reports it for that file.
+ *   `LOADED_ALONE` (dynamic providers, whose code is serialized into the state). Each bundled
+ *   module keeps its own `__dirname` and `__filename`. The bundle is built in a child process
+ *   (esbuild's plugins, which that needs, run only in its asynchronous API) and cached with a
+ *   fingerprint of every file it was built from: any edit, in the project or in zod, builds it
+ *   again. Where it cannot be built (a syntax error, an import that does not resolve), the hook
+ *   says so once and loads files one by one, so the error reads as Node or esbuild reports it for
+ *   that file.
  *   `CONTAINERCLOUD_TS_BUNDLE=0` turns bundling off.
  * - **One file at a time** otherwise: each `.ts` file transpiled by esbuild (the transpiler tsx
  *   uses, with this project's tsconfig.json compiler options, as tsx passes them) into CommonJS.
