@@ -5,13 +5,18 @@
  * do not reorder others' lines (several components' owners edit this file).
  */
 
-// --- Network (Flannel, kube-router) ---
+// --- Network (Flannel, kube-network-policies) ---
 /** Flannel daemon image. */
-export const FLANNEL_IMAGE = "docker.io/flannel/flannel:v0.26.7";
-/** Image that carries the `flannel` CNI plugin binary copied onto each node. */
-export const FLANNEL_CNI_PLUGIN_IMAGE = "docker.io/flannel/flannel-cni-plugin:v1.6.2-flannel1";
-/** kube-router, run in firewall-only mode to enforce NetworkPolicy next to Flannel. */
-export const KUBE_ROUTER_IMAGE = "docker.io/cloudnativelabs/kube-router:v2.5.0";
+export const FLANNEL_IMAGE = "docker.io/flannel/flannel:v0.28.10";
+/**
+ * Image that carries the `flannel` CNI plugin binary copied onto each node. v1.0.0 (then published
+ * as flannelcni/flannel-cni-plugin) is the first flannel-io/cni-plugin release: the code it moved from
+ * containernetworking/plugins v0.9.1, which is what the local cluster can build (later releases are
+ * not served by the Go module proxy).
+ */
+export const FLANNEL_CNI_PLUGIN_IMAGE = "docker.io/flannelcni/flannel-cni-plugin:v1.0.0";
+/** kube-network-policies (SIG Network), the NetworkPolicy agent next to Flannel. */
+export const KUBE_NETWORK_POLICIES_IMAGE = "registry.k8s.io/networking/kube-network-policies:v1.1.1";
 
 // --- etcd ---
 /** etcd server image (distroless: `etcd` and `etcdctl`, no shell). */
@@ -66,3 +71,11 @@ export const RABBITMQ_IMAGE = "docker.io/library/rabbitmq:3.13.7-management";
 export const GITEA_IMAGE = "docker.io/gitea/gitea:1.22.2-rootless";
 /** Code Center: image builder without a Docker daemon (rootless BuildKit). */
 export const BUILDKIT_IMAGE = "docker.io/moby/buildkit:v0.16.0-rootless";
+
+// --- Local cluster (scripts/lib/images.ts builds these on the host and serves them to the nodes) ---
+/** Pod sandbox image the nodes' containerd runs every pod in (`sandbox_image`). */
+export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10.1";
+/** Cluster DNS (upstream tags CoreDNS images without the `v`). */
+export const COREDNS_IMAGE = "docker.io/coredns/coredns:1.15.0";
+/** Shell, httpd and wget for the example apps: the busybox version of Debian trixie's busybox-static. */
+export const BUSYBOX_IMAGE = "docker.io/library/busybox:1.37.0";

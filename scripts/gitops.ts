@@ -19,7 +19,7 @@ import { ROOT, STATE } from "./lib/paths";
 import { elapsed, say } from "./lib/log";
 import { PassphraseRequiredError, pulumiEnv } from "./lib/pulumi";
 import { localUp } from "./lib/local-cluster";
-import { localStorageClasses } from "./lib/local-stack";
+import { localCidrs, localStorageClasses } from "./lib/local-stack";
 import { readStackConfig } from "./lib/stack-file";
 import { parsePlatformConfig } from "../stacks/config";
 import { parseGitopsArgs, USAGE, UsageError, type GitopsOptions } from "./lib/gitops-args";
@@ -201,7 +201,7 @@ export async function runGitops(opts: GitopsOptions): Promise<number> {
         notes.push("Render-only stack: there is no cluster, so Kubernetes objects keep their recorded state; the check covers the other resources (generated secrets, certificates).");
     }
     if (mode === "local") {
-        const fresh = await localUp({ storageClasses: localStorageClasses() });
+        const fresh = await localUp({ storageClasses: localStorageClasses(), cidrs: localCidrs() });
         if (fresh && opts.command === "preview" && !opts.refresh) {
             notes.push("The local control plane was just started: objects the stack remembers may be missing; `apply` refreshes first, or preview with --refresh.");
         }

@@ -12,7 +12,7 @@ import { elapsed, say } from "./lib/log";
 import { pulumiInherit, pulumiSync, selectOrCreateStack } from "./lib/pulumi";
 import { yamlFiles } from "./render";
 import { KUBECONFIG, localUp } from "./lib/local-cluster";
-import { localStorageClasses } from "./lib/local-stack";
+import { localCidrs, localStorageClasses } from "./lib/local-stack";
 
 const STACK = "local";
 
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     const cluster = stackDoc.config?.["containercloud:cluster"] ?? { mode: "render", renderDir: "out/local" };
     selectOrCreateStack(STACK);
     if (cluster.mode === "local") {
-        const fresh = await localUp({ storageClasses: localStorageClasses() });
+        const fresh = await localUp({ storageClasses: localStorageClasses(), cidrs: localCidrs() });
         if (fresh && stackSummary(STACK).resources > 0) {
             // A new cluster holds none of the objects the state remembers: let Pulumi see that first.
             say("start", "the control plane is new but the stack remembers objects: pulumi refresh --yes");
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
         say("start", `output ${k}: ${JSON.stringify(v)}`);
     }
     if (cluster.mode === "local") {
-        say("start", `cluster: local control plane (simulated nodes, no container runtime); kubectl --kubeconfig ${path.relative(process.cwd(), KUBECONFIG)} get deploy,sts,ds -A`);
+        say("start", `cluster: local, real nodes; kubectl --kubeconfig ${path.relative(process.cwd(), KUBECONFIG)} get pods -A -o wide`);
     }
     if (cluster.mode === "render") {
         const dir = path.join(ROOT, cluster.renderDir ?? "out/local");

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { ensureToolchain } from "./lib/setup";
-import { ensureControlPlaneTools } from "./lib/local-cluster";
+import { ensureControlPlaneTools } from "./lib/control-plane";
 import { ROOT } from "./lib/paths";
 import { elapsed, say } from "./lib/log";
 

@@ -11,7 +11,7 @@ type SecurityContext = k8s.types.input.core.v1.SecurityContext;
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 
 /** Label key of node roles (`storage`, `edge`, `worker`) and of the matching taint. */
-export const NODE_ROLE_LABEL = "containercloud.io/role";
+export const NODE_ROLE_LABEL = "containercloud.io/node-role";
 
 /**
  * Annotation the policy pack reads to exempt one workload from named rules, with a reason

@@ -17,8 +17,9 @@ export function splitImage(image: string): { registry: string; path: string } {
 }
 
 /**
- * Rewrites an image to pull from `mirror` (a registry host, optionally with a path prefix).
- * `mirror(docker.io/library/nginx:1.27, "registry.local:5000")` → `registry.local:5000/library/nginx:1.27`.
+ * Rewrites an image to pull from `mirror` (a registry host, optionally with a path prefix), keeping
+ * the source registry in the path so images of different registries never collide:
+ * `mirror(docker.io/library/nginx:1.27, "registry.local:5000")` → `registry.local:5000/docker.io/library/nginx:1.27`.
  * Returns the image unchanged when no mirror is set or it already points at the mirror.
  */
 export function mirrorImage(image: string, mirror?: string): string {
@@ -29,7 +30,8 @@ export function mirrorImage(image: string, mirror?: string): string {
     if (image.startsWith(`${m}/`)) {
         return image;
     }
-    return `${m}/${splitImage(image).path}`;
+    const { registry, path } = splitImage(image);
+    return `${m}/${registry}/${path}`;
 }
 
 /** True when the reference is pinned: a digest, or a tag other than `latest`. */

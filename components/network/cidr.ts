@@ -62,3 +62,13 @@ export function validateNetworkCidrs(a: NetworkCheckArgs): string | undefined {
     }
     return undefined;
 }
+
+/** The `n`-th address of a CIDR in dotted form (`hostAddress("10.96.0.0/12", 10)` → `10.96.0.10`). */
+export function hostAddress(cidr: string, n: number): string {
+    const c = parseCidr(cidr);
+    if (!c) {
+        throw new Error(`not an IPv4 CIDR: ${cidr}`);
+    }
+    const a = (c.network + n) >>> 0;
+    return [a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255].join(".");
+}

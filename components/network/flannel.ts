@@ -1,7 +1,7 @@
 /**
  * Flannel: the founding design's network manager. Every node gets a subnet of the pod CIDR and
  * Flannel carries pod traffic between nodes (VXLAN by default). Flannel enforces no NetworkPolicy,
- * so by default a kube-router firewall runs beside it.
+ * so by default the kube-network-policies agent runs beside it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
@@ -12,7 +12,7 @@ import { resources } from "../core/resources";
 import { ETCD_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE } from "../versions";
 import { policyExemptionAnnotation } from "./policy-exemptions";
 import { validateNetworkCidrs } from "./cidr";
-import { KubeRouter } from "./kube-router";
+import { KubeNetworkPolicies } from "./kube-network-policies";
 
 /** VXLAN: an overlay that works on any L3 network. */
 export interface VxlanBackend {
@@ -85,8 +85,8 @@ export interface FlannelArgs extends CommonArgs {
      * @default undefined
      */
     etcd?: FlannelEtcdArgs;
-    /** NetworkPolicy enforcement beside Flannel. @default "kube-router" */
-    networkPolicy?: "kube-router" | "none";
+    /** NetworkPolicy enforcement beside Flannel. @default "kube-network-policies" */
+    networkPolicy?: "kube-network-policies" | "none";
     /** Namespace (created, Pod Security `privileged`). @default "kube-flannel" */
     namespace?: string;
     /** Masquerade traffic leaving the pod network. @default true */
@@ -192,7 +192,7 @@ const toK8s = (r: ResourceRequirements) => ({ requests: { ...r.requests }, limit
 
 /**
  * Flannel as a DaemonSet on every node (tolerating every taint), its CNI config, least-privilege
- * RBAC, and, by default, kube-router for NetworkPolicy. With the etcd subnet manager, a Job writes
+ * RBAC, and, by default, kube-network-policies for NetworkPolicy. With the etcd subnet manager, a Job writes
  * the network config to etcd first.
  */
 export class Flannel extends pulumi.ComponentResource {
@@ -201,7 +201,7 @@ export class Flannel extends pulumi.ComponentResource {
     /** The Flannel DaemonSet. */
     public readonly daemonSet: k8s.apps.v1.DaemonSet;
     /** The NetworkPolicy enforcer, when enabled. */
-    public readonly kubeRouter?: KubeRouter;
+    public readonly networkPolicyAgent?: KubeNetworkPolicies;
     /** Resolved backend. */
     public readonly backend: FlannelBackend;
     /** Resolved subnet length. */
@@ -214,7 +214,7 @@ export class Flannel extends pulumi.ComponentResource {
         this.backend = args.backend ?? { type: "vxlan" };
         this.subnetLen = args.subnetLen ?? 24;
         this.subnetManager = args.subnetManager ?? "kube";
-        const networkPolicy = args.networkPolicy ?? "kube-router";
+        const networkPolicy = args.networkPolicy ?? "kube-network-policies";
         const nsName = args.namespace ?? "kube-flannel";
         const ipMasq = args.ipMasq ?? true;
         const res = args.resources ?? resources("100m", "64Mi", "500m", "256Mi");
@@ -232,7 +232,7 @@ export class Flannel extends pulumi.ComponentResource {
                 name: nsName,
                 labels: {
                     ...labels,
-                    // Flannel and kube-router need the host network, host paths and NET_ADMIN.
+                    // Flannel and the NetworkPolicy agent need the host network, host paths and NET_ADMIN.
                     "pod-security.kubernetes.io/enforce": "privileged",
                     "pod-security.kubernetes.io/audit": "privileged",
                     "pod-security.kubernetes.io/warn": "privileged",
@@ -426,8 +426,8 @@ export class Flannel extends pulumi.ComponentResource {
             },
         }, { parent: this, dependsOn });
 
-        if (networkPolicy === "kube-router") {
-            this.kubeRouter = new KubeRouter(`${name}-kube-router`, {
+        if (networkPolicy === "kube-network-policies") {
+            this.networkPolicyAgent = new KubeNetworkPolicies(`${name}-netpol`, {
                 environment: args.environment,
                 imageMirror: args.imageMirror,
                 labels: args.labels,

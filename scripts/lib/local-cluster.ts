@@ -1,208 +1,327 @@
 /**
- * The local control plane: a real etcd, kube-apiserver, kube-controller-manager and kube-scheduler
- * built from Go modules, started by kwokctl (`--runtime binary`) with kwok simulating the nodes.
- * There is no container runtime: kwok marks pods Running and Ready (and Job pods Succeeded), so
- * Deployments, StatefulSets, DaemonSets and Jobs really roll out as far as the control plane can
- * judge, but no container ever runs.
+ * The local cluster, the embedded default: a real control plane and real nodes on this machine.
+ *
+ * - control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler (control-plane.ts);
+ * - nodes: a real kubelet, containerd, runc and kube-proxy each, the first sharing the host's
+ *   network, the others in network namespaces of their own on one bridge (real-nodes.ts);
+ * - images: built here from Go modules and Debian packages and served by a registry on the host,
+ *   which the `local` stack names as its image mirror (images.ts);
+ * - cluster add-ons: CoreDNS, and a pool of volumes for the platform's StorageClasses.
+ *
+ * Nodes start without a pod network: the `local` stack's `pulumi up` installs the platform's own
+ * Flannel, and the nodes turn Ready. `up` is idempotent; `down` ends every process `up` started and
+ * removes what it made on the host (namespaces, links, iptables chains, cgroups, sysctls).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { LOGS, ROOT, STATE } from "./paths";
+import { CACHE, LOGS, STATE } from "./paths";
 import { elapsed, say } from "./log";
-import { cachedBinary, controlPlaneTools, ensureGoTool, KUBERNETES_VERSION } from "./tools";
+import { ClusterRef, applyObjects, isUp, kubectl, volumePool } from "./kubectl";
+import { DaemonDirs, runningPid, startDaemon, stopDaemon, waitFor } from "./daemons";
+import { ClusterLayout, CONTROL_PLANE, ensureControlPlaneTools, ensurePki, pkiDir, startControlPlane, stopControlPlane } from "./control-plane";
+import {
+    HOST_POD_LINKS, NodeNetwork, RealNode, clusterChainsLeft, ensureNodeNetwork, kubeProxyConfig, kubeletConfig,
+    nodeCgroupDirs, nodeDaemons, nodePaths, removeClusterChains, removeNodeNetwork, startNode, stopNode, vethName, writeYaml,
+} from "./real-nodes";
+import { NodeRuntime, ensureNodeRuntime } from "./node-tools";
+import { renderContainerdConfig, renderRegistryHosts } from "./containerd-config";
+import { ensureLocalImages, registryTool, renderHostRegistryConfig } from "./images";
+import { ensureGoTool } from "./tools";
+import { coreDnsObjects } from "./cluster-addons";
+import { hostAddress } from "../../components/network/cidr";
+import { COREDNS_IMAGE, PAUSE_IMAGE } from "../../components/versions";
+import { mirrorImage } from "../../components/core/images";
 
-/** kwok cluster name of the local control plane. */
-export const CLUSTER_NAME = "containercloud";
-
-/** Which kwok cluster a call is about: the local control plane by default, or a test's own. */
-export interface ClusterRef {
-    /** kwok cluster name. */
-    name: string;
-    /** Kubeconfig path for it. */
-    kubeconfig: string;
-}
-/** Folder of the local control plane's files. */
+/** Folder of the local cluster's files. */
 export const LOCAL_DIR = path.join(STATE, "local");
-/** Kubeconfig the local stack and kubectl use. */
+/** Kubeconfig the local stack and kubectl use (the cluster admin's). */
 export const KUBECONFIG = path.join(LOCAL_DIR, "kubeconfig");
-/** kwokctl keeps its cluster files under $HOME/.kwok; this HOME keeps them inside .state/. */
-const KWOK_HOME = path.join(LOCAL_DIR, "kwok-home");
+/** The local cluster. */
+export const LOCAL_CLUSTER: ClusterRef = { kubeconfig: KUBECONFIG };
 
-/** A simulated node and the role it plays. */
-export interface SimulatedNode {
-    name: string;
-    role: "edge" | "storage" | "worker";
-}
+const DAEMONS: DaemonDirs = { pids: path.join(LOCAL_DIR, "pids"), logs: path.join(LOGS, "local") };
+const NODES_DIR = path.join(LOCAL_DIR, "nodes");
+/** What `up` changed on the host beyond its own folder, kept outside the clone so any `down` can undo it. */
+const HOST_RECORD = "/var/lib/containercloud-local/host-changes.json";
 
-/** The local cluster's nodes: one edge, one storage, two workers. */
-export const LOCAL_NODES: SimulatedNode[] = [
-    { name: "edge-1", role: "edge" },
-    { name: "storage-1", role: "storage" },
-    { name: "worker-1", role: "worker" },
-    { name: "worker-2", role: "worker" },
+/** The node network. */
+export const NODE_NETWORK: NodeNetwork = { bridge: "cc-br0", hostIp: "10.210.0.1", prefix: 24, mtu: defaultRouteMtu() };
+
+/** The local cluster's nodes: the edge node shares the host's network; storage and workers have their own. */
+export const LOCAL_NODES: RealNode[] = [
+    { name: "edge-1", role: "edge", ip: NODE_NETWORK.hostIp },
+    { name: "storage-1", role: "storage", ip: "10.210.0.11", netns: "cc-storage-1" },
+    { name: "worker-1", role: "worker", ip: "10.210.0.12", netns: "cc-worker-1" },
+    { name: "worker-2", role: "worker", ip: "10.210.0.13", netns: "cc-worker-2" },
 ];
 
-/** Label every node carries with its role (what the platform's node selectors use). */
-export const NODE_ROLE_LABEL = "containercloud.io/node-role";
+/** Port of the host registry nodes pull from. */
+export const REGISTRY_PORT = 5000;
 
-/** A kwok-managed Node manifest with a role label and generous simulated capacity. */
-export function nodeManifest(n: SimulatedNode): Record<string, unknown> {
-    const capacity = { cpu: "16", memory: "64Gi", pods: "110", "ephemeral-storage": "200Gi" };
+/** The host registry, `host:port`: the `local` stack's `imageMirror`. */
+export function localRegistry(): string {
+    return `${NODE_NETWORK.hostIp}:${REGISTRY_PORT}`;
+}
+
+/** Sysctls the cluster's parts change on the host (the kubelet, kube-proxy, forwarding). */
+export const HOST_SYSCTLS = [
+    "net.ipv4.ip_forward", "vm.overcommit_memory", "kernel.panic", "kernel.panic_on_oops",
+    "net.ipv4.conf.all.route_localnet", "net.bridge.bridge-nf-call-iptables",
+];
+
+/** The cluster's layout for the pod and service CIDRs of the `local` stack. */
+export function localLayout(cidrs: { podCidr: string; serviceCidr: string }): ClusterLayout {
     return {
-        apiVersion: "v1",
-        kind: "Node",
-        metadata: {
-            name: n.name,
-            annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" },
-            labels: {
-                "kubernetes.io/hostname": n.name,
-                "kubernetes.io/os": "linux",
-                "kubernetes.io/arch": "amd64",
-                [`node-role.kubernetes.io/${n.role}`]: "",
-                [NODE_ROLE_LABEL]: n.role,
-                type: "kwok",
-            },
-        },
-        spec: {},
-        status: { capacity, allocatable: capacity },
+        dir: LOCAL_DIR,
+        hostIp: NODE_NETWORK.hostIp,
+        apiPort: 6443,
+        etcdPorts: { client: 12379, peer: 12380 },
+        podCidr: cidrs.podCidr,
+        serviceCidr: cidrs.serviceCidr,
+        apiServiceIp: hostAddress(cidrs.serviceCidr, 1),
     };
 }
 
-/**
- * Statically provisioned PersistentVolumes for a StorageClass: the local cluster has no storage
- * driver, so PVCs of the platform's classes bind to these (the PV controller matches class, size and
- * access mode) and the scheduler can place the pods that use them.
- */
-export function volumePool(storageClass: string, count: number, size = "100Gi"): Record<string, unknown>[] {
-    return Array.from({ length: count }, (_, i) => ({
-        apiVersion: "v1",
-        kind: "PersistentVolume",
-        metadata: { name: `local-${storageClass}-${i}`, labels: { "containercloud.io/local-pool": storageClass } },
-        spec: {
-            storageClassName: storageClass,
-            capacity: { storage: size },
-            accessModes: ["ReadWriteOnce", "ReadWriteMany", "ReadOnlyMany"],
-            persistentVolumeReclaimPolicy: "Delete",
-            hostPath: { path: `/var/lib/containercloud-local/${storageClass}/${i}` },
-        },
-    }));
+/** The MTU of the interface of the host's default route (1500 when there is none). */
+function defaultRouteMtu(): number {
+    const r = spawnSync("ip", ["-o", "route", "show", "default"], { encoding: "utf8" });
+    const dev = / dev (\S+)/.exec(r.stdout ?? "")?.[1];
+    const mtu = dev ? Number(fs.readFileSync(`/sys/class/net/${dev}/mtu`, "utf8").trim()) : NaN;
+    return Number.isFinite(mtu) ? mtu : 1500;
 }
 
-/** Builds (or finds in the cache) every control-plane binary; returns their paths by name. */
-export async function ensureControlPlaneTools(): Promise<Record<string, string>> {
-    const bins: Record<string, string> = {};
-    for (const tool of controlPlaneTools()) {
-        const first = await ensureGoTool(tool, "local");
-        const dir = path.dirname(first);
-        for (const f of fs.readdirSync(dir)) {
-            bins[f] = path.join(dir, f);
+interface HostChanges {
+    /** Each changed sysctl's value before the first `up`. */
+    sysctls: Record<string, string>;
+    /** Folders `up` created on the host (bind-mount targets), removed by `down` when empty. */
+    createdDirs: string[];
+}
+
+function readHostChanges(): HostChanges | undefined {
+    return fs.existsSync(HOST_RECORD) ? (JSON.parse(fs.readFileSync(HOST_RECORD, "utf8")) as HostChanges) : undefined;
+}
+
+/** Records the host's sysctls and missing folders before `up` changes them (once, until `down`). */
+function recordHostChanges(dirs: string[]): void {
+    if (readHostChanges()) {
+        return;
+    }
+    const sysctls: Record<string, string> = {};
+    for (const key of HOST_SYSCTLS) {
+        const r = spawnSync("sysctl", ["-n", key], { encoding: "utf8" });
+        if (r.status === 0) {
+            sysctls[key] = r.stdout.trim();
         }
     }
-    return bins;
+    const createdDirs = [...new Set(dirs)].filter((d) => !fs.existsSync(d));
+    fs.mkdirSync(path.dirname(HOST_RECORD), { recursive: true });
+    fs.writeFileSync(HOST_RECORD, JSON.stringify({ sysctls, createdDirs }, null, 2));
 }
 
-function kwokctl(args: string[], opts: { quiet?: boolean } = {}): { code: number; out: string } {
-    const bin = path.join(path.dirname(cachedBinary(controlPlaneTools()[2])), "kwokctl");
-    fs.mkdirSync(KWOK_HOME, { recursive: true });
-    const r = spawnSync(bin, args, {
-        encoding: "utf8",
-        env: { ...process.env, HOME: KWOK_HOME, KWOK_KUBE_VERSION: KUBERNETES_VERSION },
-        stdio: opts.quiet ? "pipe" : ["ignore", "inherit", "inherit"],
-    });
-    return { code: r.status ?? 1, out: `${r.stdout ?? ""}${r.stderr ?? ""}` };
-}
-
-/** The local control plane. */
-export const LOCAL_CLUSTER: ClusterRef = { name: CLUSTER_NAME, kubeconfig: KUBECONFIG };
-
-/** Runs kubectl against a cluster (the local control plane by default). */
-export function kubectl(args: string[], input?: string, cluster: ClusterRef = LOCAL_CLUSTER): { code: number; stdout: string; stderr: string } {
-    const r = spawnSync("kubectl", ["--kubeconfig", cluster.kubeconfig, ...args], { encoding: "utf8", input, maxBuffer: 64 * 1024 * 1024 });
-    return { code: r.status ?? 1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
-}
-
-/** True when the API server answers /readyz. */
-export function isUp(cluster: ClusterRef = LOCAL_CLUSTER): boolean {
-    if (!fs.existsSync(cluster.kubeconfig)) {
-        return false;
+/** Restores the recorded sysctls and removes the folders `up` created. */
+function undoHostChanges(): void {
+    const rec = readHostChanges();
+    if (!rec) {
+        return;
     }
-    const r = kubectl(["get", "--raw", "/readyz", "--request-timeout=5s"], undefined, cluster);
-    return r.code === 0 && r.stdout.trim() === "ok";
+    for (const [key, value] of Object.entries(rec.sysctls)) {
+        spawnSync("sysctl", ["-q", "-w", `${key}=${value}`]);
+    }
+    // Deepest first, and only when empty: a folder something else filled since stays.
+    for (const d of [...rec.createdDirs].sort((a, b) => b.length - a.length)) {
+        try {
+            fs.rmdirSync(d);
+        } catch {
+            // not empty or already gone
+        }
+    }
+    fs.rmSync(path.dirname(HOST_RECORD), { recursive: true, force: true });
 }
 
-function apply(objects: Record<string, unknown>[], cluster: ClusterRef): void {
-    const r = kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }), cluster);
-    if (r.code !== 0) {
-        throw new Error(`kubectl apply failed: ${r.stderr}`);
+/** Installs the host packages the nodes need (iptables for kube-proxy and Flannel) when missing. */
+function ensureHostPackages(): void {
+    const missing = ["iptables"].filter((p) => spawnSync("dpkg", ["-s", p], { stdio: "ignore" }).status !== 0);
+    if (missing.length > 0) {
+        say("local", `installing Debian packages: ${missing.join(", ")}`);
+        const r = spawnSync("apt-get", ["install", "-y", "--no-install-recommends", ...missing], { stdio: ["ignore", "ignore", "inherit"] });
+        if (r.status !== 0) {
+            throw new Error(`apt-get install ${missing.join(" ")} failed: install them by hand and run again`);
+        }
     }
 }
 
 /** Options of `localUp`. */
 export interface LocalUpOptions {
-    /** StorageClasses to back with a pool of static volumes. @default [] */
+    /** StorageClasses to back with a pool of volumes. @default [] */
     storageClasses?: string[];
-    /** The cluster to start. @default the local control plane */
-    cluster?: ClusterRef;
+    /** Pod and service CIDRs (the `local` stack's network config). */
+    cidrs: { podCidr: string; serviceCidr: string };
 }
 
-/** Starts the local control plane unless it runs; idempotent. Resolves to true when it had to start it. */
-export async function localUp(opts: LocalUpOptions = {}): Promise<boolean> {
+/** True when the local cluster's API server answers. */
+export function localIsUp(): boolean {
+    return isUp(LOCAL_CLUSTER);
+}
+
+/** Starts whatever part of the local cluster is not running; resolves to true when the control plane was new. */
+export async function localUp(opts: LocalUpOptions): Promise<boolean> {
     const start = Date.now();
-    const cluster = opts.cluster ?? LOCAL_CLUSTER;
+    const layout = localLayout(opts.cidrs);
+    ensureHostPackages();
     const bins = await ensureControlPlaneTools();
-    const running = isUp(cluster);
-    if (running) {
-        say("local", `control plane already running (kubeconfig ${path.relative(ROOT, cluster.kubeconfig)})`);
-    } else {
-        fs.mkdirSync(path.dirname(cluster.kubeconfig), { recursive: true });
-        // A stale cluster (e.g. after a reboot) is removed before it is created again.
-        kwokctl(["delete", "cluster", "--name", cluster.name], { quiet: true });
-        say("local", "starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok");
-        const r = kwokctl([
-            "create", "cluster", "--name", cluster.name, "--runtime", "binary",
-            "--kube-apiserver-binary", bins["kube-apiserver"],
-            "--kube-controller-manager-binary", bins["kube-controller-manager"],
-            "--kube-scheduler-binary", bins["kube-scheduler"],
-            "--etcd-binary", bins["etcd"],
-            "--kwok-controller-binary", bins["kwok"],
-            "--kubeconfig", cluster.kubeconfig,
-            "--disable-qps-limits",
-            "--wait", "3m",
-        ], { quiet: true });
-        fs.mkdirSync(LOGS, { recursive: true });
-        fs.appendFileSync(path.join(LOGS, "local.log"), r.out);
-        if (r.code !== 0) {
-            throw new Error(`kwokctl could not create the cluster (exit ${r.code}); see .state/logs/local.log and ${path.relative(ROOT, KWOK_HOME)}`);
-        }
+    const runtime = await ensureNodeRuntime("local");
+    const registryBin = await ensureGoTool(registryTool(), "local");
+    const running = localIsUp();
+    if (!running && runningPid(DAEMONS, "kube-apiserver") === undefined) {
+        // Whatever an interrupted run left (namespaces, links, chains, cgroups) goes before a fresh start.
+        await removeLeftovers();
     }
-    apply(LOCAL_NODES.map(nodeManifest), cluster);
-    const pools = (opts.storageClasses ?? []).flatMap((sc) => volumePool(sc, 24));
+    recordHostChanges(LOCAL_NODES.flatMap((n) => nodePaths(NODES_DIR, n.name).binds.map((b) => b.target)));
+    ensureNodeNetwork(NODE_NETWORK, LOCAL_NODES);
+    ensurePki(layout, LOCAL_NODES.map((n) => n.name));
+    fs.copyFileSync(path.join(LOCAL_DIR, "admin.kubeconfig"), KUBECONFIG);
+    say("local", running ? "control plane already running" : "starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler");
+    await startControlPlane(layout, DAEMONS, bins, localIsUp);
+
+    startRegistry(registryBin);
+    if (!process.env.CC_SKIP_IMAGES) await ensureLocalImages(localRegistry());
+
+    const dnsIp = hostAddress(layout.serviceCidr, 10);
+    for (const node of LOCAL_NODES) {
+        await startNode(DAEMONS, NODES_DIR, node, {
+            containerd: runtime.containerd, kubelet: bins.kubelet, kubeProxy: bins["kube-proxy"],
+            runtimeBinDir: path.dirname(runtime.shim), cniBinDir: runtime.cniBinDir,
+        }, writeNodeFiles(node, layout, dnsIp, runtime));
+    }
+    await waitFor("every node to register", () => registeredNodes().length === LOCAL_NODES.length, 120_000, 1000);
+    // The controller-manager can exit once when it starts before the default RBAC exists (REAL-NODES.md).
+    await startControlPlane(layout, DAEMONS, bins, localIsUp);
+
+    applyObjects(coreDnsObjects({ dnsIp, image: mirrorImage(COREDNS_IMAGE, localRegistry()) }), LOCAL_CLUSTER);
+    const volumes = path.join(LOCAL_DIR, "volumes");
+    const pools = (opts.storageClasses ?? []).flatMap((sc) => volumePool(sc, 24, volumes));
     if (pools.length > 0) {
-        apply(pools, cluster);
+        applyObjects(pools, LOCAL_CLUSTER);
     }
-    say("local", `ready in ${elapsed(Date.now() - start)}: ${LOCAL_NODES.length} simulated nodes (${LOCAL_NODES.map((n) => `${n.name}:${n.role}`).join(", ")}); kubeconfig ${path.relative(process.cwd(), cluster.kubeconfig)}`);
+    say("local", `ready in ${elapsed(Date.now() - start)}: ${LOCAL_NODES.length} real nodes (${LOCAL_NODES.map((n) => `${n.name}:${n.role}`).join(", ")}); kubeconfig ${path.relative(process.cwd(), KUBECONFIG)}`);
     return !running;
 }
 
-/** Stops a cluster (the local control plane by default) and removes its data. */
-export function localDown(cluster: ClusterRef = LOCAL_CLUSTER): void {
-    const r = kwokctl(["delete", "cluster", "--name", cluster.name], { quiet: true });
-    fs.rmSync(cluster.kubeconfig, { force: true });
-    say("local", r.code === 0 ? "control plane stopped and its data removed" : "no local control plane was running");
+/** Writes a node's containerd, kubelet and kube-proxy files; returns their paths. */
+function writeNodeFiles(node: RealNode, layout: ClusterLayout, dnsIp: string, runtime: NodeRuntime) {
+    const dir = path.join(NODES_DIR, node.name);
+    const info = { dnsIp, podCidr: layout.podCidr, caFile: path.join(pkiDir(layout), "ca.crt") };
+    const registryHosts = path.join(dir, "certs.d");
+    const reg = localRegistry();
+    fs.mkdirSync(path.join(registryHosts, reg), { recursive: true });
+    fs.writeFileSync(path.join(registryHosts, reg, "hosts.toml"), renderRegistryHosts(reg));
+    const containerdConfig = path.join(dir, "containerd.toml");
+    fs.writeFileSync(containerdConfig, renderContainerdConfig({
+        root: "/var/lib/containerd",
+        state: "/run/containerd",
+        address: "/run/containerd/containerd.sock",
+        sandboxImage: mirrorImage(PAUSE_IMAGE, reg),
+        registryConfigDir: registryHosts,
+        shimPath: runtime.shim,
+        runcPath: runtime.runc,
+        cniBinDir: "/opt/cni/bin",
+        cniConfDir: "/etc/cni/net.d",
+    }));
+    const kubeletFile = path.join(dir, "kubelet.yaml");
+    writeYaml(kubeletFile, kubeletConfig(node, info));
+    const proxyFile = path.join(dir, "kube-proxy.yaml");
+    writeYaml(proxyFile, kubeProxyConfig(node, info, path.join(LOCAL_DIR, "kube-proxy.kubeconfig")));
+    return { containerdConfig, kubeletConfig: kubeletFile, kubeletKubeconfig: path.join(LOCAL_DIR, `kubelet-${node.name}.kubeconfig`), kubeProxyConfig: proxyFile };
+}
+
+/** Starts the host registry (its data in the tool cache, so images outlive a `down`). */
+function startRegistry(bin: string): void {
+    if (runningPid(DAEMONS, "registry") !== undefined) {
+        return;
+    }
+    const config = path.join(LOCAL_DIR, "registry.yml");
+    fs.writeFileSync(config, renderHostRegistryConfig({ addr: localRegistry(), rootDirectory: path.join(CACHE, "registry") }));
+    startDaemon(DAEMONS, "registry", bin, ["serve", config]);
+}
+
+/** Names of the nodes registered with the API server. */
+function registeredNodes(): string[] {
+    const r = kubectl(["get", "nodes", "-o", "name"], undefined, LOCAL_CLUSTER);
+    return r.code === 0 ? r.stdout.split("\n").filter(Boolean) : [];
+}
+
+/** Removes what a cluster left on the host: node processes and cgroups, namespaces, links, chains, sysctls. */
+async function removeLeftovers(): Promise<void> {
+    for (const n of LOCAL_NODES) {
+        await stopNode(DAEMONS, n.name);
+    }
+    removeNodeNetwork(NODE_NETWORK, LOCAL_NODES);
+    removeClusterChains();
+    undoHostChanges();
+}
+
+/** Stops the local cluster and removes its data and everything it made on the host. */
+export async function localDown(): Promise<void> {
+    for (const n of LOCAL_NODES) {
+        await stopNode(DAEMONS, n.name);
+    }
+    await stopDaemon(DAEMONS, "registry");
+    await stopControlPlane(DAEMONS);
+    removeNodeNetwork(NODE_NETWORK, LOCAL_NODES);
+    removeClusterChains();
+    undoHostChanges();
+    fs.rmSync(LOCAL_DIR, { recursive: true, force: true });
+    say("local", "cluster stopped; its processes, namespaces, links, iptables chains, cgroups and data removed, sysctls restored");
+}
+
+/** What of the local cluster is left on the host (empty after a clean `down`). */
+export function localLeftovers(): string[] {
+    const left: string[] = [];
+    for (const n of LOCAL_NODES) {
+        for (const d of nodeDaemons(n.name)) {
+            if (runningPid(DAEMONS, d) !== undefined) {
+                left.push(`process ${d}`);
+            }
+        }
+        if (n.netns && fs.existsSync(`/run/netns/${n.netns}`)) {
+            left.push(`netns ${n.netns}`);
+        }
+        if (fs.existsSync(`/sys/class/net/${vethName(n)}`)) {
+            left.push(`link ${vethName(n)}`);
+        }
+        left.push(...nodeCgroupDirs(n.name).filter((d) => fs.existsSync(d)).map((d) => `cgroup ${d}`));
+    }
+    for (const name of [...CONTROL_PLANE, "registry"]) {
+        if (runningPid(DAEMONS, name) !== undefined) {
+            left.push(`process ${name}`);
+        }
+    }
+    for (const l of [NODE_NETWORK.bridge, ...HOST_POD_LINKS]) {
+        if (fs.existsSync(`/sys/class/net/${l}`)) {
+            left.push(`link ${l}`);
+        }
+    }
+    left.push(...clusterChainsLeft().map((c) => `iptables chain ${c}`));
+    const mounts = fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n").filter((l) => l.includes(LOCAL_DIR));
+    left.push(...mounts.map((m) => `mount ${m.split(" ")[4]}`));
+    if (fs.existsSync(HOST_RECORD)) {
+        left.push(`host record ${HOST_RECORD} (sysctls not restored)`);
+    }
+    return left;
 }
 
 /** One line per fact: whether it runs, the server version, the nodes. */
 export function localStatus(): string[] {
-    if (!isUp()) {
-        return ["local control plane: not running (start it with `npm run local -- up`)"];
+    if (!localIsUp()) {
+        return ["local cluster: not running (start it with `npm run local -- up`)"];
     }
-    const v = kubectl(["version", "-o", "json"]);
+    const v = kubectl(["version", "-o", "json"], undefined, LOCAL_CLUSTER);
     const server = v.code === 0 ? (JSON.parse(v.stdout).serverVersion?.gitVersion ?? "?") : "?";
-    const nodes = kubectl(["get", "nodes", "-o", "custom-columns=NAME:.metadata.name,ROLE:.metadata.labels.containercloud\\.io/node-role,READY:.status.conditions[?(@.type=='Ready')].status", "--no-headers"]);
+    const nodes = kubectl(["get", "nodes", "--no-headers", "-o", "custom-columns=NAME:.metadata.name,ROLE:.metadata.labels.containercloud\\.io/node-role,READY:.status.conditions[?(@.type=='Ready')].status,IP:.status.addresses[0].address"], undefined, LOCAL_CLUSTER);
     return [
-        `local control plane: running, Kubernetes ${server}, kubeconfig ${path.relative(process.cwd(), KUBECONFIG)}`,
-        "components: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok-controller (nodes and pods simulated; no container runtime)",
+        `local cluster: running, Kubernetes ${server}, kubeconfig ${path.relative(process.cwd(), KUBECONFIG)}`,
+        `host registry (image mirror): ${localRegistry()}`,
         ...nodes.stdout.trim().split("\n").filter(Boolean).map((l) => `node ${l.trim().replace(/\s+/g, " ")}`),
     ];
 }

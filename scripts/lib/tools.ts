@@ -35,6 +35,12 @@ export interface GoTool {
     ldflags: string[];
     /** Build tags. @default none */
     tags?: string;
+    /**
+     * Build with cgo (CGO_ENABLED=1), for tools with C parts such as runc's nsenter and seccomp;
+     * the C toolchain and the libraries' -dev packages must be installed first.
+     * @default false
+     */
+    cgo?: boolean;
     /** Work to do in the wrapper folder before building (e.g. generate embedded files). */
     prepare?: (wrapperDir: string) => void;
 }
@@ -122,7 +128,10 @@ export function controlPlaneTools(): GoTool[] {
             binary: "kube-apiserver",
             wrapper: "tools/go/kubernetes",
             pkg: "k8s.io/kubernetes/cmd/kube-apiserver",
-            morePkgs: ["k8s.io/kubernetes/cmd/kube-controller-manager", "k8s.io/kubernetes/cmd/kube-scheduler"],
+            morePkgs: [
+                "k8s.io/kubernetes/cmd/kube-controller-manager", "k8s.io/kubernetes/cmd/kube-scheduler",
+                "k8s.io/kubernetes/cmd/kubelet", "k8s.io/kubernetes/cmd/kube-proxy", "k8s.io/kubernetes/cmd/kubectl",
+            ],
             ldflags: ["-s", "-w", ...versionVars],
         },
         { id: "etcd", version: "v3.6.16", binary: "etcd", wrapper: "tools/go/etcd", pkg: ".", ldflags: ["-s", "-w"] },
@@ -181,7 +190,7 @@ export async function ensureGoTool(tool: GoTool, tag = "setup"): Promise<string>
     args.push(tool.pkg, ...(tool.morePkgs ?? []));
     await runLogged("go", args, {
         cwd: wrapperDir,
-        env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod -buildvcs=false" },
+        env: { ...process.env, CGO_ENABLED: tool.cgo ? "1" : "0", GOFLAGS: "-mod=mod -buildvcs=false" },
         logFile: "setup.log",
         tag,
         label: `go build ${tool.id}`,

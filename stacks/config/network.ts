@@ -41,8 +41,8 @@ export const networkSchema = z.strictObject({
     /** Subnet lease store: kube (node.spec.podCIDR) or etcd (the platform etcd; see Flannel's docs on bootstrapping). */
     subnetManager: z.enum(["kube", "etcd"]).default("kube"),
     /** NetworkPolicy enforcement beside Flannel. */
-    networkPolicy: z.enum(["kube-router", "none"]).default("kube-router"),
-    /** Namespace of Flannel and kube-router. */
+    networkPolicy: z.enum(["kube-network-policies", "none"]).default("kube-network-policies"),
+    /** Namespace of Flannel and the NetworkPolicy agent. */
     namespace: dnsLabel.default("kube-flannel"),
 });
 

@@ -51,8 +51,8 @@ describe("AppRouter", () => {
         const pod = podSpecOf(d);
         assert.equal(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, "kubernetes.io/hostname");
         const term = pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0];
-        assert.deepEqual(term, { key: "containercloud.io/role", operator: "In", values: ["edge"] });
-        assert.deepEqual(pod.tolerations, [{ key: "containercloud.io/role", operator: "Equal", value: "edge", effect: "NoSchedule" }]);
+        assert.deepEqual(term, { key: "containercloud.io/node-role", operator: "In", values: ["edge"] });
+        assert.deepEqual(pod.tolerations, [{ key: "containercloud.io/node-role", operator: "Equal", value: "edge", effect: "NoSchedule" }]);
         assert.equal(rec.one("kubernetes:policy/v1:PodDisruptionBudget", "prod-router-pdb").inputs.spec.minAvailable, 2);
     });
 

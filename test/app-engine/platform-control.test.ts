@@ -48,16 +48,16 @@ describe("PlatformControl", () => {
 describe("node roles", () => {
     it("taints storage and edge nodes but not workers", async () => {
         const m = await import("../../components/app-engine/platform-control");
-        assert.deepEqual(m.nodeRoleSpec("edge").taints, [{ key: "containercloud.io/role", value: "edge", effect: "NoSchedule" }]);
+        assert.deepEqual(m.nodeRoleSpec("edge").taints, [{ key: "containercloud.io/node-role", value: "edge", effect: "NoSchedule" }]);
         assert.deepEqual(m.nodeRoleSpec("worker").taints, []);
     });
 
     it("publishes kubectl commands in node order instead of patching Nodes", async () => {
         const m = await import("../../components/app-engine/platform-control");
         assert.deepEqual(m.nodeRoleCommands({ "n2": "worker", "n1": "edge" }), [
-            "kubectl label node n1 --overwrite containercloud.io/role=edge node-role.kubernetes.io/edge=",
-            "kubectl taint node n1 --overwrite containercloud.io/role=edge:NoSchedule",
-            "kubectl label node n2 --overwrite containercloud.io/role=worker node-role.kubernetes.io/worker=",
+            "kubectl label node n1 --overwrite containercloud.io/node-role=edge node-role.kubernetes.io/edge=",
+            "kubectl taint node n1 --overwrite containercloud.io/node-role=edge:NoSchedule",
+            "kubectl label node n2 --overwrite containercloud.io/node-role=worker node-role.kubernetes.io/worker=",
         ]);
     });
 });

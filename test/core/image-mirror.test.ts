@@ -16,18 +16,18 @@ const deployment = () => ({
 describe("mirrorPodImages", () => {
     it("rewrites containers and init containers of a Deployment", () => {
         const out = mirrorPodImages("Deployment", deployment(), M);
-        assert.equal(out.spec.template.spec.initContainers[0].image, "mirror.local:5000/library/busybox:1.36");
-        assert.equal(out.spec.template.spec.containers[0].image, "mirror.local:5000/ceph/ceph:v19");
+        assert.equal(out.spec.template.spec.initContainers[0].image, "mirror.local:5000/docker.io/library/busybox:1.36");
+        assert.equal(out.spec.template.spec.containers[0].image, "mirror.local:5000/quay.io/ceph/ceph:v19");
     });
 
     it("rewrites the job template of a CronJob", () => {
         const cj = { spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: "c", image: "registry:3.0.0" }] } } } } } };
-        assert.equal(mirrorPodImages("CronJob", cj, M).spec.jobTemplate.spec.template.spec.containers[0].image, "mirror.local:5000/library/registry:3.0.0");
+        assert.equal(mirrorPodImages("CronJob", cj, M).spec.jobTemplate.spec.template.spec.containers[0].image, "mirror.local:5000/docker.io/library/registry:3.0.0");
     });
 
     it("rewrites a bare Pod", () => {
         const pod = { spec: { containers: [{ name: "c", image: "nginx" }] } };
-        assert.equal(mirrorPodImages("Pod", pod, M).spec.containers[0].image, "mirror.local:5000/library/nginx");
+        assert.equal(mirrorPodImages("Pod", pod, M).spec.containers[0].image, "mirror.local:5000/docker.io/library/nginx");
     });
 
     it("leaves other kinds untouched", () => {
@@ -60,7 +60,7 @@ describe("imageMirrorTransformation", () => {
     it("rewrites the props of a DaemonSet", () => {
         const t = imageMirrorTransformation(M);
         const r = t(args("kubernetes:apps/v1:DaemonSet", deployment()));
-        assert.equal((r!.props as any).spec.template.spec.containers[0].image, "mirror.local:5000/ceph/ceph:v19");
+        assert.equal((r!.props as any).spec.template.spec.containers[0].image, "mirror.local:5000/quay.io/ceph/ceph:v19");
     });
 
     it("returns undefined for a Service", () => {
@@ -71,7 +71,7 @@ describe("imageMirrorTransformation", () => {
         const props = { spec: { template: { spec: { containers: [{ name: "c", image: pulumi.output("nginx:1.27") }] } } } };
         const r = imageMirrorTransformation(M)(args("kubernetes:batch/v1:Job", props));
         const spec: any = await new Promise((resolve) => pulumi.output((r!.props as any).spec).apply(resolve));
-        assert.equal(spec.template.spec.containers[0].image, "mirror.local:5000/library/nginx:1.27");
+        assert.equal(spec.template.spec.containers[0].image, "mirror.local:5000/docker.io/library/nginx:1.27");
     });
 
     it("leaves an Output elsewhere in the spec as it is and rewrites the images at once", () => {
@@ -82,7 +82,7 @@ describe("imageMirrorTransformation", () => {
         } } } };
         const spec = (imageMirrorTransformation(M)(args("kubernetes:apps/v1:StatefulSet", props))!.props as any).spec;
         assert.equal(pulumi.Output.isInstance(spec), false, "the spec is not wrapped in an Output for the sake of one volume");
-        assert.equal(spec.template.spec.containers[0].image, "mirror.local:5000/coreos/etcd:v3.6.16");
+        assert.equal(spec.template.spec.containers[0].image, "mirror.local:5000/quay.io/coreos/etcd:v3.6.16");
         assert.equal(spec.template.spec.volumes[0].secret.secretName, secretName, "the same Output, passed on untouched");
     });
 
@@ -92,6 +92,6 @@ describe("imageMirrorTransformation", () => {
         const spec = (r!.props as any).spec;
         assert.equal(spec.replicas, 2);
         const t: any = await new Promise((resolve) => spec.template.apply(resolve));
-        assert.equal(t.spec.containers[0].image, "mirror.local:5000/library/registry:3.0.0");
+        assert.equal(t.spec.containers[0].image, "mirror.local:5000/docker.io/library/registry:3.0.0");
     });
 });

@@ -1,6 +1,8 @@
 /**
- * The platform's life cycle with the real Pulumi CLI against a real Kubernetes control plane
- * (etcd, kube-apiserver, kube-controller-manager, kube-scheduler; nodes and pods simulated by kwok).
+ * The platform's life cycle (Pulumi state: interrupted `up`, recovery, replacements) with the real
+ * Pulumi CLI against a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
+ * kube-scheduler) whose nodes and pods kwok simulates: what is tested here is Pulumi's and the
+ * API server's side, not that containers run (test/e2e/real-nodes.test.ts does that).
  * The test starts its own kwok cluster and uses its own stack and backend, so it never touches the
  * user's `local` stack or control plane.
  */
@@ -11,7 +13,8 @@ import * as os from "os";
 import * as path from "path";
 import { spawn } from "child_process";
 import { parse, stringify } from "yaml";
-import { ClusterRef, kubectl, localDown, localUp } from "../../scripts/lib/local-cluster";
+import { KwokCluster, kwokDown, kwokUp } from "../../scripts/lib/kwok-cluster";
+import { kubectl } from "../../scripts/lib/kubectl";
 import { localStorageClasses } from "../../scripts/lib/local-stack";
 import { ensureToolchain } from "../../scripts/lib/setup";
 import { pulumiBinary, pulumiEnv, pulumiSync } from "../../scripts/lib/pulumi";
@@ -20,7 +23,7 @@ import { readEventLog, slowestSteps, stepTimings } from "../../scripts/lib/event
 import { processCommand, processTable } from "../../scripts/lib/procfs";
 
 const STACK = "e2e-lifecycle";
-const CLUSTER: ClusterRef = { name: "containercloud-e2e", kubeconfig: path.join(STATE, "e2e", "kubeconfig") };
+const CLUSTER: KwokCluster = { name: "containercloud-e2e", kubeconfig: path.join(STATE, "e2e", "kubeconfig") };
 const STACK_FILE = path.join(ROOT, "stacks", `Pulumi.${STACK}.yaml`);
 /** A private copy of the local app manifests, so the test can change one app. */
 const APP_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "containercloud-e2e-apps-"));
@@ -67,6 +70,11 @@ function pulumiStep(t: TestContext, step: string, args: string[]) {
 function writeStackConfig(mutate?: (config: Record<string, any>) => void): void {
     const local = parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.local.yaml"), "utf8")) as { config: Record<string, any> };
     const config = structuredClone(local.config);
+    // kwok runs no container: the whole local profile, without the real cluster's image mirror and
+    // the modules it turns off until their images are built here.
+    for (const key of ["containercloud:imageMirror", "containercloud:etcd", "containercloud:appEngine"]) {
+        delete config[key];
+    }
     config["containercloud:cluster"] = { mode: "kubeconfig", kubeconfig: CLUSTER.kubeconfig };
     config["containercloud:apps"] = { appDir: APP_DIR };
     mutate?.(config);
@@ -121,8 +129,8 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         await ensureToolchain();
         // Always a fresh cluster: a leftover from an interrupted run would hold objects of a stack
         // this run does not know.
-        localDown(CLUSTER);
-        await localUp({ cluster: CLUSTER, storageClasses: localStorageClasses() });
+        kwokDown(CLUSTER);
+        await kwokUp({ cluster: CLUSTER, storageClasses: localStorageClasses() });
         writeStackConfig();
         const init = pulumiSync(["stack", "init", STACK, "--secrets-provider", "passphrase"], { stack: STACK, env });
         assert.equal(init.code, 0, init.stderr);
@@ -133,7 +141,7 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         fs.rmSync(STACK_FILE, { force: true });
         fs.rmSync(backend, { recursive: true, force: true });
         fs.rmSync(APP_DIR, { recursive: true, force: true });
-        localDown(CLUSTER);
+        kwokDown(CLUSTER);
     });
 
     it("up converges and every workload reports ready", (t) => {

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { flanneldArgs, renderCniConf, renderNetConf, validateFlannelArgs } from "../../components/network/flannel";
-import { kubeRouterArgs } from "../../components/network/kube-router";
+import { kubeNetworkPoliciesArgs } from "../../components/network/kube-network-policies";
 import { policyExemptionAnnotation } from "../../components/network/policy-exemptions";
 
 describe("renderNetConf", () => {
@@ -62,9 +62,11 @@ describe("flanneldArgs", () => {
     });
 });
 
-describe("kubeRouterArgs", () => {
-    it("runs the firewall only", () => {
-        assert.deepEqual(kubeRouterArgs().slice(0, 3), ["--run-firewall=true", "--run-router=false", "--run-service-proxy=false"]);
+describe("kubeNetworkPoliciesArgs", () => {
+    it("names the agent's node and fails closed unless told otherwise", () => {
+        assert.ok(kubeNetworkPoliciesArgs(false).includes("--hostname-override=$(MY_NODE_NAME)"));
+        assert.ok(kubeNetworkPoliciesArgs(false).includes("--fail-open=false"));
+        assert.ok(kubeNetworkPoliciesArgs(true).includes("--fail-open=true"));
     });
 });
 

@@ -62,12 +62,12 @@ describe("Flannel", () => {
         assert.deepEqual(rules, ["no-host-network", "no-host-path-volumes", "restricted-capabilities", "run-as-non-root", "read-only-root-filesystem"]);
     });
 
-    it("adds a firewall-only kube-router by default and none when networkPolicy is none", () => {
+    it("adds the kube-network-policies agent by default and none when networkPolicy is none", () => {
         const ds = rec.ofType("kubernetes:apps/v1:DaemonSet").map((r) => r.name).sort();
-        assert.deepEqual(ds, ["net-ds", "net-etcd-ds", "net-kube-router"]);
-        const kr = rec.one("kubernetes:apps/v1:DaemonSet", "net-kube-router");
-        assert.ok(kr.inputs.spec.template.spec.containers[0].args.includes("--run-router=false"));
-        assert.ok(exemptionsOf(kr).some((e) => e.rule === "no-privileged-containers"));
+        assert.deepEqual(ds, ["net-ds", "net-etcd-ds", "net-netpol"]);
+        const agent = rec.one("kubernetes:apps/v1:DaemonSet", "net-netpol");
+        assert.ok(agent.inputs.spec.template.spec.containers[0].args.includes("--fail-open=false"));
+        assert.ok(exemptionsOf(agent).some((e) => e.rule === "no-privileged-containers"));
     });
 
     it("writes the network config to etcd with a Job in etcd mode", () => {

@@ -62,11 +62,11 @@ describe("RookCeph", () => {
     it("installs the operator with a pinned chart and a mirrored image in helm mode", () => {
         const c = rec.one("kubernetes:helm.sh/v4:Chart", "prod-operator").inputs;
         assert.equal(c.version, "v1.17.2");
-        assert.equal(c.values.image.repository, "mirror.local/rook/ceph");
+        assert.equal(c.values.image.repository, "mirror.local/docker.io/rook/ceph");
     });
 
     it("mirrors the Ceph image", () => {
-        assert.equal(spec(`${CR}CephCluster`, "prod-cluster").cephVersion.image, "mirror.local/ceph/ceph:v19.2.2");
+        assert.equal(spec(`${CR}CephCluster`, "prod-cluster").cephVersion.image, "mirror.local/quay.io/ceph/ceph:v19.2.2");
     });
 
     it("creates no chart in external mode but the CRDs when installCrds is set", () => {

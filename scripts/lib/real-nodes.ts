@@ -1,0 +1,473 @@
+/**
+ * Real nodes on this machine: each node is a real kubelet with its own containerd and runc, and its
+ * own kube-proxy. The first node shares the host's network; every other node lives in a network
+ * namespace of its own, joined to the host by a veth pair on one bridge (the node network).
+ *
+ * Every node also gets a mount namespace of its own (a "holder" process keeps it), in which the
+ * paths a node owns are bind-mounted from the node's folder: /etc/cni/net.d, /opt/cni/bin,
+ * /run/flannel, /var/lib/kubelet, /var/lib/containerd, /run/containerd, /var/log/pods,
+ * /var/log/containers and /run/nri. So the platform's DaemonSets use their usual hostPaths on every node, the
+ * nodes do not see each other's files, and nothing of a node stays mounted once its processes end.
+ *
+ * Each node's daemons run in a cgroup of their own (`cc-<node>/system` in every hierarchy), and its
+ * pods under the kubelet's `cgroupRoot` `cc-<node>`: `down` finds every process a node started there.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { execFileSync, spawnSync } from "child_process";
+import { stringify } from "yaml";
+import { NODE_ROLE_LABEL } from "../../components/app-engine/workload";
+import { DaemonDirs, alive, runningPid, sleep, startDaemon, stopDaemon, stopPid } from "./daemons";
+
+/** A node's role; the value of `NODE_ROLE_LABEL`. */
+export type NodeRole = "edge" | "storage" | "worker";
+
+/** One real node. */
+export interface RealNode {
+    /** Node name (and hostname override). */
+    name: string;
+    /** Its role (the platform's node-role label, `NODE_ROLE_LABEL`). */
+    role: NodeRole;
+    /** Its address on the node network. */
+    ip: string;
+    /** Network namespace; none for the node that shares the host's network. */
+    netns?: string;
+}
+
+export { NODE_ROLE_LABEL };
+
+/** Paths a node owns: bind-mounted from its folder inside its mount namespace. */
+export const NODE_PRIVATE_PATHS = [
+    "/etc/cni/net.d", "/opt/cni/bin", "/run/flannel", "/var/lib/kubelet", "/var/lib/containerd",
+    "/run/containerd", "/var/log/pods", "/var/log/containers", "/run/nri",
+] as const;
+
+/** The cgroup v1 hierarchies a node's cgroups are made in. */
+export const CGROUP_HIERARCHIES = ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd"] as const;
+
+/** The kubelet's `cgroupRoot` of a node. */
+export function cgroupRoot(node: string): string {
+    return `/cc-${node}`;
+}
+
+/** What a node's config files need to know of the cluster. */
+export interface NodeClusterInfo {
+    /** Cluster DNS Service address. */
+    dnsIp: string;
+    /** Pod CIDR (kube-proxy's cluster CIDR). */
+    podCidr: string;
+    /** CA certificate file the kubelet trusts for client certificates. */
+    caFile: string;
+}
+
+/** The kubelet's KubeletConfiguration for a node (settings REAL-NODES.md found working here). */
+export function kubeletConfig(node: RealNode, c: NodeClusterInfo): Record<string, unknown> {
+    return {
+        apiVersion: "kubelet.config.k8s.io/v1beta1",
+        kind: "KubeletConfiguration",
+        authentication: { anonymous: { enabled: false }, webhook: { enabled: true }, x509: { clientCAFile: c.caFile } },
+        authorization: { mode: "Webhook" },
+        cgroupDriver: "cgroupfs",
+        cgroupRoot: cgroupRoot(node.name),
+        cgroupsPerQOS: true,
+        // cgroup v1 is in maintenance mode in 1.34: a warning, not an error.
+        failCgroupV1: false,
+        failSwapOn: false,
+        clusterDNS: [c.dnsIp],
+        clusterDomain: "cluster.local",
+        containerRuntimeEndpoint: "unix:///run/containerd/containerd.sock",
+        readOnlyPort: 0,
+        serializeImagePulls: false,
+        // All nodes share one disk: evict only when it is really full.
+        evictionHard: { "memory.available": "100Mi", "nodefs.available": "2%", "imagefs.available": "2%", "nodefs.inodesFree": "2%" },
+        imageGCHighThresholdPercent: 99,
+        imageGCLowThresholdPercent: 98,
+        maxPods: 110,
+        rotateCertificates: false,
+        serverTLSBootstrap: false,
+    };
+}
+
+/** kube-proxy's KubeProxyConfiguration: iptables mode, leaving the conntrack sysctls as they are. */
+export function kubeProxyConfig(node: RealNode, c: NodeClusterInfo, kubeconfig: string): Record<string, unknown> {
+    return {
+        apiVersion: "kubeproxy.config.k8s.io/v1alpha1",
+        kind: "KubeProxyConfiguration",
+        clientConnection: { kubeconfig },
+        mode: "iptables",
+        clusterCIDR: c.podCidr,
+        hostnameOverride: node.name,
+        bindAddress: node.ip,
+        healthzBindAddress: `${node.ip}:10256`,
+        metricsBindAddress: "127.0.0.1:10249",
+        // 0 keeps the host's values: kube-proxy would otherwise raise nf_conntrack_max and the TCP timeouts.
+        conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: "0s", tcpCloseWaitTimeout: "0s" },
+        // Without localhost NodePorts kube-proxy leaves route_localnet alone.
+        iptables: { localhostNodePorts: false },
+    };
+}
+
+/** Paths of a node's own files. */
+export interface NodePaths {
+    /** The node's folder. */
+    dir: string;
+    /** Bind source of each private path. */
+    binds: { source: string; target: string }[];
+}
+
+/** The node's folder and the bind source of each private path. */
+export function nodePaths(nodesDir: string, node: string): NodePaths {
+    const dir = path.join(nodesDir, node);
+    return {
+        dir,
+        binds: NODE_PRIVATE_PATHS.map((target) => ({ source: path.join(dir, "fs", target.slice(1).replace(/\//g, "-")), target })),
+    };
+}
+
+/** The shell script the holder runs: bind the node's paths, then sleep until stopped. */
+export function holderScript(binds: NodePaths["binds"]): string {
+    const lines = binds.map((b) => `mount --bind '${b.source}' '${b.target}'`);
+    return ["set -e", ...lines, "exec sleep infinity"].join("\n");
+}
+
+function run(cmd: string, args: string[], allowFail = false): string {
+    const r = spawnSync(cmd, args, { encoding: "utf8" });
+    if (r.status !== 0 && !allowFail) {
+        throw new Error(`${cmd} ${args.join(" ")} failed: ${(r.stderr || r.stdout).trim()}`);
+    }
+    return r.stdout ?? "";
+}
+
+/** Writes a sysctl, inside a node's network namespace when given. */
+export function setSysctl(key: string, value: string, netns?: string): void {
+    const args = ["-q", "-w", `${key}=${value}`];
+    if (netns) {
+        // Not `ip netns exec`: it remounts /sys and hides the cgroup mounts (REAL-NODES.md).
+        run("nsenter", [`--net=/run/netns/${netns}`, "sysctl", ...args]);
+    } else {
+        run("sysctl", args);
+    }
+}
+
+/** The node network: a bridge with the host's address, and a veth into each namespaced node. */
+export interface NodeNetwork {
+    bridge: string;
+    hostIp: string;
+    prefix: number;
+    /** MTU of the node links: the host's external MTU, so Flannel picks one pod MTU on every node. */
+    mtu: number;
+}
+
+/** The host end of a node's veth pair. */
+export function vethName(node: RealNode): string {
+    return `cc-${node.name}`.slice(0, 15);
+}
+
+function linkExists(name: string, netns?: string): boolean {
+    const args = netns ? ["-n", netns, "link", "show", name] : ["link", "show", name];
+    return spawnSync("ip", args, { stdio: "ignore" }).status === 0;
+}
+
+/** Creates the bridge and each node's namespace and veth pair (idempotent). */
+export function ensureNodeNetwork(net: NodeNetwork, nodes: RealNode[]): void {
+    if (!linkExists(net.bridge)) {
+        run("ip", ["link", "add", net.bridge, "type", "bridge"]);
+        run("ip", ["addr", "add", `${net.hostIp}/${net.prefix}`, "dev", net.bridge]);
+    }
+    run("ip", ["link", "set", net.bridge, "mtu", String(net.mtu), "up"]);
+    setSysctl("net.ipv4.ip_forward", "1");
+    for (const n of nodes) {
+        if (!n.netns) {
+            continue;
+        }
+        if (!fs.existsSync(`/run/netns/${n.netns}`)) {
+            run("ip", ["netns", "add", n.netns]);
+        }
+        const veth = vethName(n);
+        if (!linkExists(veth)) {
+            run("ip", ["link", "add", veth, "mtu", String(net.mtu), "type", "veth", "peer", "name", "eth0", "mtu", String(net.mtu), "netns", n.netns]);
+            run("ip", ["link", "set", veth, "master", net.bridge, "up"]);
+            run("ip", ["-n", n.netns, "addr", "add", `${n.ip}/${net.prefix}`, "dev", "eth0"]);
+            run("ip", ["-n", n.netns, "link", "set", "lo", "up"]);
+            run("ip", ["-n", n.netns, "link", "set", "eth0", "up"]);
+            run("ip", ["-n", n.netns, "route", "add", "default", "via", net.hostIp]);
+        }
+        setSysctl("net.ipv4.ip_forward", "1", n.netns);
+        // Pods on one node's bridge must still pass kube-proxy's Service rules.
+        setSysctl("net.bridge.bridge-nf-call-iptables", "1", n.netns);
+    }
+}
+
+/** The binaries a node runs. */
+export interface NodeBinaries {
+    containerd: string;
+    kubelet: string;
+    kubeProxy: string;
+    /** Folder put first on PATH of containerd (shim, runc). */
+    runtimeBinDir: string;
+    /** Folder of the CNI plugins copied into the node's /opt/cni/bin. */
+    cniBinDir: string;
+}
+
+/** Files a node needs, written by the caller before `startNode`. */
+export interface NodeFiles {
+    containerdConfig: string;
+    kubeletConfig: string;
+    kubeletKubeconfig: string;
+    kubeProxyConfig: string;
+}
+
+/** Daemon names of a node, in start order. */
+export function nodeDaemons(node: string): string[] {
+    return [`${node}-holder`, `${node}-containerd`, `${node}-kubelet`, `${node}-kube-proxy`];
+}
+
+/** The cgroup folders of a node in every hierarchy. */
+export function nodeCgroupDirs(node: string): string[] {
+    return CGROUP_HIERARCHIES.map((h) => path.join("/sys/fs/cgroup", h, cgroupRoot(node).slice(1))).filter((d) => fs.existsSync(path.dirname(d)));
+}
+
+/** Makes the node's cgroup folders (the kubelet's root and its daemons' `system`); cpuset needs cpus and mems before use. */
+export function ensureNodeCgroups(node: string): string[] {
+    const system: string[] = [];
+    for (const dir of nodeCgroupDirs(node)) {
+        for (const d of [dir, path.join(dir, "system")]) {
+            fs.mkdirSync(d, { recursive: true });
+            if (d.includes("/cpuset/")) {
+                for (const f of ["cpuset.cpus", "cpuset.mems"]) {
+                    const parent = fs.readFileSync(path.join(path.dirname(d), f), "utf8").trim();
+                    if (fs.readFileSync(path.join(d, f), "utf8").trim() === "") {
+                        fs.writeFileSync(path.join(d, f), parent);
+                    }
+                }
+            }
+        }
+        system.push(path.join(dir, "system"));
+    }
+    return system;
+}
+
+/**
+ * Starts `cmd` as a node daemon: moved into the node's `system` cgroups first, then entered into
+ * the node's namespaces (those of its holder) by nsenter, keeping one PID throughout.
+ */
+function startInNode(dirs: DaemonDirs, name: string, systemCgroups: string[], nsArgs: string[], cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
+    const script = 'for c in $CC_CGROUPS; do echo $$ > "$c/cgroup.procs"; done; exec "$@"';
+    return startDaemon(dirs, name, "sh", ["-c", script, "sh", ...(nsArgs.length ? ["nsenter", ...nsArgs, "--"] : []), cmd, ...args], {
+        env: { ...env, CC_CGROUPS: systemCgroups.join(" ") },
+    });
+}
+
+/** Starts the node's holder, containerd, kubelet and kube-proxy unless they run. */
+export async function startNode(dirs: DaemonDirs, nodesDir: string, node: RealNode, bins: NodeBinaries, files: NodeFiles): Promise<void> {
+    const p = nodePaths(nodesDir, node.name);
+    const cgroups = ensureNodeCgroups(node.name);
+    const [holder, containerd, kubelet, proxy] = nodeDaemons(node.name);
+    if (runningPid(dirs, holder) === undefined) {
+        for (const b of p.binds) {
+            fs.mkdirSync(b.source, { recursive: true });
+            fs.mkdirSync(b.target, { recursive: true });
+        }
+        const cniBin = p.binds.find((b) => b.target === "/opt/cni/bin")!.source;
+        for (const f of fs.readdirSync(bins.cniBinDir)) {
+            fs.copyFileSync(path.join(bins.cniBinDir, f), path.join(cniBin, f));
+            fs.chmodSync(path.join(cniBin, f), 0o755);
+        }
+        const netArgs = node.netns ? [`--net=/run/netns/${node.netns}`] : [];
+        startInNode(dirs, holder, cgroups, netArgs, "unshare", ["--mount", "--propagation", "private", "sh", "-c", holderScript(p.binds)]);
+        await waitForBinds(runningPidOrThrow(dirs, holder), p.binds.length);
+    }
+    const holderPid = runningPidOrThrow(dirs, holder);
+    const ns = [`--target=${holderPid}`, "--mount", "--net"];
+    if (runningPid(dirs, containerd) === undefined) {
+        startInNode(dirs, containerd, cgroups, ns, bins.containerd, ["--config", files.containerdConfig], { PATH: `${bins.runtimeBinDir}:${process.env.PATH}` });
+    }
+    if (runningPid(dirs, kubelet) === undefined) {
+        startInNode(dirs, kubelet, cgroups, ns, bins.kubelet, [
+            `--config=${files.kubeletConfig}`, `--kubeconfig=${files.kubeletKubeconfig}`,
+            `--hostname-override=${node.name}`, `--node-ip=${node.ip}`,
+            `--node-labels=${NODE_ROLE_LABEL}=${node.role}`, "--v=1",
+        ]);
+    }
+    if (runningPid(dirs, proxy) === undefined) {
+        startInNode(dirs, proxy, cgroups, ns, bins.kubeProxy, [`--config=${files.kubeProxyConfig}`, "--v=1"]);
+    }
+}
+
+function runningPidOrThrow(dirs: DaemonDirs, name: string): number {
+    const pid = runningPid(dirs, name);
+    if (pid === undefined) {
+        throw new Error(`${name} exited right after it started; see .state/logs/local/${name}.log`);
+    }
+    return pid;
+}
+
+/** Waits until the holder (the `sleep` it execs into) has made its bind mounts. */
+async function waitForBinds(pid: number, count: number): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+        if (!alive(pid)) {
+            break;
+        }
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        if (cmd.startsWith("sleep")) {
+            const mounts = fs.readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").filter((l) => NODE_PRIVATE_PATHS.some((t) => l.split(" ")[4] === t));
+            if (mounts.length >= count) {
+                return;
+            }
+        }
+        await sleep(100);
+    }
+    throw new Error(`the node holder (pid ${pid}) did not make its bind mounts`);
+}
+
+/** Every process in a node's cgroups (its daemons, shims and containers). */
+export function nodeProcesses(node: string): number[] {
+    const root = path.join("/sys/fs/cgroup", "pids", cgroupRoot(node).slice(1));
+    const out: number[] = [];
+    const walk = (d: string) => {
+        if (!fs.existsSync(d)) {
+            return;
+        }
+        for (const l of fs.readFileSync(path.join(d, "cgroup.procs"), "utf8").split("\n")) {
+            if (l.trim()) {
+                out.push(Number(l));
+            }
+        }
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+            if (e.isDirectory()) {
+                walk(path.join(d, e.name));
+            }
+        }
+    };
+    walk(root);
+    return out;
+}
+
+/** Removes a cgroup folder and its children, deepest first (they must be empty of processes). */
+export function removeCgroupTree(dir: string): void {
+    if (!fs.existsSync(dir)) {
+        return;
+    }
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) {
+            removeCgroupTree(path.join(dir, e.name));
+        }
+    }
+    fs.rmdirSync(dir);
+}
+
+/**
+ * Stops a node: kube-proxy and the kubelet by their PIDs, then every process left in the node's
+ * cgroups (containerd, its shims, the containers, the holder), then removes the cgroups.
+ */
+export async function stopNode(dirs: DaemonDirs, node: string): Promise<void> {
+    const [holder, containerd, kubelet, proxy] = nodeDaemons(node);
+    await stopDaemon(dirs, proxy, 5000);
+    await stopDaemon(dirs, kubelet, 10000);
+    await stopDaemon(dirs, containerd, 10000);
+    for (let round = 0; round < 20; round++) {
+        const left = nodeProcesses(node).filter((pid) => pid !== runningPid(dirs, holder));
+        if (left.length === 0) {
+            break;
+        }
+        await Promise.all(left.map((pid) => stopPid(pid, round === 0 ? 3000 : 0)));
+    }
+    await stopDaemon(dirs, holder, 2000);
+    for (const d of nodeCgroupDirs(node)) {
+        removeCgroupTree(d);
+    }
+}
+
+/** Host links a cluster on this machine may leave: Flannel's VXLAN device and the CNI bridge. */
+export const HOST_POD_LINKS = ["flannel.1", "cni0"];
+
+/** Removes the node network: namespaces, veths, the bridge, and the pod links Flannel made on the host. */
+export function removeNodeNetwork(net: NodeNetwork, nodes: RealNode[]): void {
+    for (const n of nodes) {
+        if (n.netns && fs.existsSync(`/run/netns/${n.netns}`)) {
+            run("ip", ["netns", "del", n.netns]);
+        }
+        if (linkExists(vethName(n))) {
+            run("ip", ["link", "del", vethName(n)], true);
+        }
+    }
+    for (const l of [net.bridge, ...HOST_POD_LINKS]) {
+        if (linkExists(l)) {
+            run("ip", ["link", "del", l], true);
+        }
+    }
+}
+
+/** Chain-name prefixes of the rules kube-proxy, Flannel and the CNI plugins write. */
+export const CLUSTER_CHAIN = /^(KUBE-|CNI-|FLANNEL)/;
+
+/**
+ * The `iptables-restore --noflush` input that removes the cluster's chains from one table of an
+ * `iptables-save` dump: rules in other chains that jump to them, then their rules, then the chains.
+ */
+export function chainCleanup(save: string): string {
+    const out: string[] = [];
+    let table = "";
+    let chains: string[] = [];
+    let deletes: string[] = [];
+    const flush = () => {
+        if (table && (chains.length || deletes.length)) {
+            out.push(`*${table}`, ...deletes, ...chains.map((c) => `-F ${c}`), ...chains.map((c) => `-X ${c}`), "COMMIT");
+        }
+    };
+    for (const line of save.split("\n")) {
+        if (line.startsWith("*")) {
+            flush();
+            table = line.slice(1).trim();
+            chains = [];
+            deletes = [];
+        } else if (line.startsWith(":")) {
+            const name = line.slice(1).split(" ")[0];
+            if (CLUSTER_CHAIN.test(name)) {
+                chains.push(name);
+            }
+        } else if (line.startsWith("-A ")) {
+            const [, chain] = line.split(" ");
+            const target = / -[jg] (\S+)/.exec(line)?.[1] ?? "";
+            if (!CLUSTER_CHAIN.test(chain) && CLUSTER_CHAIN.test(target)) {
+                deletes.push(`-D ${line.slice(3)}`);
+            }
+        }
+    }
+    flush();
+    return out.length ? `${out.join("\n")}\n` : "";
+}
+
+/** Removes the cluster's iptables chains (IPv4 and IPv6) from the host's network namespace. */
+export function removeClusterChains(): void {
+    for (const [save, restore] of [["iptables-save", "iptables-restore"], ["ip6tables-save", "ip6tables-restore"]]) {
+        const dump = spawnSync(save, [], { encoding: "utf8" });
+        if (dump.status !== 0) {
+            continue;
+        }
+        const input = chainCleanup(dump.stdout);
+        if (input) {
+            execFileSync(restore, ["--noflush"], { input });
+        }
+    }
+}
+
+/** True when the host still has chains of a cluster. */
+export function clusterChainsLeft(): string[] {
+    const left: string[] = [];
+    for (const save of ["iptables-save", "ip6tables-save"]) {
+        const dump = spawnSync(save, [], { encoding: "utf8" });
+        for (const line of (dump.stdout ?? "").split("\n")) {
+            if (line.startsWith(":") && CLUSTER_CHAIN.test(line.slice(1))) {
+                left.push(`${save.replace("-save", "")} ${line.slice(1).split(" ")[0]}`);
+            }
+        }
+    }
+    return left;
+}
+
+/** Writes a node's config files as YAML. */
+export function writeYaml(file: string, doc: unknown): void {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, stringify(doc));
+}

@@ -1,0 +1,221 @@
+/**
+ * The local cluster on real nodes: a real control plane and four real kubelets with containerd and
+ * runc on this machine, pod network from the platform's own Flannel (installed by a real
+ * `pulumi up` of the `local` stack's config), kube-proxy and CoreDNS. Every assertion is about a
+ * real container: traffic between pods on two nodes, a Service name, cgroup limits, an OOM kill, a
+ * NetworkPolicy refusing a connection. The test starts the local cluster, and ends with `down`
+ * and a check that nothing of it is left on the host: it stops a local cluster a user had running.
+ */
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { KUBECONFIG, LOCAL_CLUSTER, LOCAL_NODES, localDown, localLeftovers, localRegistry, localUp } from "../../scripts/lib/local-cluster";
+import { localCidrs, localStorageClasses } from "../../scripts/lib/local-stack";
+import { applyObjects, kubectl } from "../../scripts/lib/kubectl";
+import { cgroupRoot } from "../../scripts/lib/real-nodes";
+import { ensureToolchain } from "../../scripts/lib/setup";
+import { pulumiSync } from "../../scripts/lib/pulumi";
+import { LOGS, ROOT } from "../../scripts/lib/paths";
+import { BUSYBOX_IMAGE } from "../../components/versions";
+import { mirrorImage } from "../../components/core/images";
+
+const STACK = "e2e-nodes";
+const STACK_FILE = path.join(ROOT, "stacks", `Pulumi.${STACK}.yaml`);
+const backend = fs.mkdtempSync(path.join(os.tmpdir(), "containercloud-e2e-nodes-"));
+const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "e2e-nodes-passphrase" };
+const NS = "nodes-e2e";
+const IMAGE = mirrorImage(BUSYBOX_IMAGE, localRegistry());
+const LOG_DIR = path.join(LOGS, "e2e-nodes");
+
+function pulumi(step: string, args: string[]) {
+    const r = pulumiSync([...args, "-s", STACK, "--non-interactive"], { stack: STACK, env });
+    fs.mkdirSync(LOG_DIR, { recursive: true });
+    fs.writeFileSync(path.join(LOG_DIR, `${step}.log`), `$ pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
+    return r;
+}
+
+function k(args: string[], input?: string) {
+    return kubectl(args, input, LOCAL_CLUSTER);
+}
+
+function mustK(args: string[], input?: string): string {
+    const r = k(args, input);
+    assert.equal(r.code, 0, `kubectl ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout;
+}
+
+/** A busybox pod, restricted-profile compliant so it is admitted in tenant namespaces too. */
+function pod(name: string, ns: string, command: string[], extra: { node?: string; labels?: Record<string, string>; limits?: Record<string, string>; restart?: string } = {}) {
+    return {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, namespace: ns, labels: { app: name, ...extra.labels } },
+        spec: {
+            nodeName: extra.node,
+            restartPolicy: extra.restart ?? "Always",
+            terminationGracePeriodSeconds: 1,
+            securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+            containers: [{
+                name: "main",
+                image: IMAGE,
+                command,
+                resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: extra.limits ?? { cpu: "200m", memory: "64Mi" } },
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
+            }],
+        },
+    };
+}
+
+/** A web server pod answering `text` on port 8080. */
+function webPod(name: string, ns: string, text: string, extra: Parameters<typeof pod>[3] = {}) {
+    return pod(name, ns, ["sh", "-c", `mkdir -p /tmp/www && echo '${text}' > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www`], extra);
+}
+
+function waitReady(ns: string, names: string[]): void {
+    mustK(["wait", "-n", ns, "--for=condition=Ready", "--timeout=180s", ...names.map((n) => `pod/${n}`)]);
+}
+
+function podIp(ns: string, name: string): string {
+    return mustK(["get", "pod", "-n", ns, name, "-o", "jsonpath={.status.podIP}"]).trim();
+}
+
+/** Fetches a URL from inside a pod (busybox wget, 5 s timeout). */
+function fetchFrom(ns: string, podName: string, url: string) {
+    return k(["exec", "-n", ns, podName, "--", "wget", "-q", "-T", "5", "-O", "-", url]);
+}
+
+before(async () => {
+    await ensureToolchain();
+    await localUp({ storageClasses: localStorageClasses(), cidrs: localCidrs() });
+    const local = parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.local.yaml"), "utf8")) as { config: Record<string, unknown> };
+    fs.writeFileSync(STACK_FILE, stringify({ config: local.config }));
+    const init = pulumi("init", ["stack", "init", "--secrets-provider", "passphrase"]);
+    assert.equal(init.code, 0, init.stderr);
+    const up = pulumi("up", ["up", "--yes", "--skip-preview"]);
+    assert.equal(up.code, 0, `pulumi up failed; see ${path.relative(ROOT, LOG_DIR)}/up.log\n${up.stderr.slice(-3000)}`);
+    mustK(["wait", "--for=condition=Ready", "--timeout=180s", "node", "--all"]);
+    mustK(["rollout", "status", "-n", "kube-system", "deployment/coredns", "--timeout=180s"]);
+    applyObjects([{ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } }], LOCAL_CLUSTER);
+});
+
+after(async () => {
+    // Down happens in the last test, which checks what it leaves; this is for a run that failed before it.
+    if (fs.existsSync(KUBECONFIG)) {
+        await localDown();
+    }
+    fs.rmSync(STACK_FILE, { force: true });
+    fs.rmSync(backend, { recursive: true, force: true });
+});
+
+describe("real nodes", () => {
+    it("registers every node with its role, Ready once the platform's Flannel runs", () => {
+        const nodes = JSON.parse(mustK(["get", "nodes", "-o", "json"])).items as any[];
+        assert.deepEqual(
+            nodes.map((n) => `${n.metadata.name}:${n.metadata.labels["containercloud.io/node-role"]}`).sort(),
+            LOCAL_NODES.map((n) => `${n.name}:${n.role}`).sort(),
+        );
+        for (const n of nodes) {
+            assert.equal(n.status.conditions.find((c: any) => c.type === "Ready").status, "True", `${n.metadata.name} is not Ready`);
+        }
+        const flannel = JSON.parse(mustK(["get", "pods", "-A", "-l", "app.kubernetes.io/name=flannel", "-o", "json"])).items as any[];
+        assert.equal(flannel.length, LOCAL_NODES.length);
+    });
+
+    it("carries traffic between pods on two nodes by pod IP, over Flannel's VXLAN", () => {
+        applyObjects([
+            webPod("web-w2", NS, "hello from worker-2", { node: "worker-2" }),
+            pod("client-w1", NS, ["sleep", "3600"], { node: "worker-1" }),
+        ], LOCAL_CLUSTER);
+        waitReady(NS, ["web-w2", "client-w1"]);
+        const ip = podIp(NS, "web-w2");
+        const r = fetchFrom(NS, "client-w1", `http://${ip}:8080/`);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout.trim(), "hello from worker-2");
+        const vxlan = JSON.parse(mustK(["get", "node", "worker-2", "-o", "json"])).metadata.annotations["flannel.alpha.coreos.com/backend-type"];
+        assert.equal(vxlan, "vxlan");
+    });
+
+    it("resolves a Service's DNS name and answers through it from a pod", () => {
+        applyObjects([{
+            apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: NS },
+            spec: { selector: { app: "web-w2" }, ports: [{ port: 80, targetPort: 8080 }] },
+        }], LOCAL_CLUSTER);
+        const lookup = k(["exec", "-n", NS, "client-w1", "--", "nslookup", `web.${NS}.svc.cluster.local`]);
+        assert.equal(lookup.code, 0, lookup.stderr);
+        const clusterIp = mustK(["get", "svc", "-n", NS, "web", "-o", "jsonpath={.spec.clusterIP}"]).trim();
+        assert.match(lookup.stdout, new RegExp(`Address:\\s+${clusterIp.replace(/\./g, "\\.")}`));
+        const r = fetchFrom(NS, "client-w1", `http://web.${NS}.svc.cluster.local/`);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout.trim(), "hello from worker-2");
+    });
+
+    it("puts a container's memory and CPU limits into its cgroup", () => {
+        applyObjects([pod("limited", NS, ["sleep", "3600"], { node: "worker-1", limits: { cpu: "200m", memory: "64Mi" } })], LOCAL_CLUSTER);
+        waitReady(NS, ["limited"]);
+        const p = JSON.parse(mustK(["get", "pod", "-n", NS, "limited", "-o", "json"]));
+        const containerId = p.status.containerStatuses[0].containerID.replace(/^containerd:\/\//, "");
+        const podDir = `kubepods/burstable/pod${p.metadata.uid}/${containerId}`;
+        const read = (h: string, f: string) => fs.readFileSync(path.join("/sys/fs/cgroup", h, cgroupRoot("worker-1"), podDir, f), "utf8").trim();
+        assert.equal(read("memory", "memory.limit_in_bytes"), "67108864");
+        assert.equal(read("cpu", "cpu.cfs_quota_us"), "20000");
+        // The process in that cgroup is the container's, visible on the host.
+        const pids = read("memory", "cgroup.procs").split("\n").filter(Boolean);
+        assert.ok(pids.length > 0);
+        assert.match(fs.readFileSync(`/proc/${pids[0]}/cmdline`, "utf8"), /sleep/);
+    });
+
+    it("OOM-kills a container that allocates past its memory limit", () => {
+        // tail holds an endless line in memory: 100 MiB against a 32 MiB limit.
+        applyObjects([pod("hog", NS, ["sh", "-c", "head -c 104857600 /dev/zero | tail"], { node: "worker-2", restart: "Never", limits: { cpu: "200m", memory: "32Mi" } })], LOCAL_CLUSTER);
+        let reason = "";
+        for (let i = 0; i < 120 && reason === ""; i++) {
+            const s = JSON.parse(mustK(["get", "pod", "-n", NS, "hog", "-o", "json"])).status;
+            reason = s.containerStatuses?.[0]?.state?.terminated?.reason ?? "";
+            if (reason === "") {
+                Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+            }
+        }
+        assert.equal(reason, "OOMKilled");
+    });
+
+    it("refuses a connection from another tenant's pod with the tenant's default-deny policy, and lets the router's namespace in", () => {
+        const router = JSON.parse(mustK(["get", "namespaces", "-l", "containercloud.io/role=router", "-o", "json"])).items as any[];
+        assert.equal(router.length, 1, "the App Router's namespace");
+        const routerNs = router[0].metadata.name;
+        applyObjects([
+            webPod("shop-web-probe", "shop", "shop answers"),
+            pod("intruder", "data-jobs", ["sleep", "3600"]),
+            pod("router-probe", routerNs, ["sleep", "3600"]),
+        ], LOCAL_CLUSTER);
+        waitReady("shop", ["shop-web-probe"]);
+        waitReady("data-jobs", ["intruder"]);
+        waitReady(routerNs, ["router-probe"]);
+        const ip = podIp("shop", "shop-web-probe");
+        const denied = fetchFrom("data-jobs", "intruder", `http://${ip}:8080/`);
+        assert.notEqual(denied.code, 0, "another tenant's pod reached the shop's pod");
+        const allowed = fetchFrom(routerNs, "router-probe", `http://${ip}:8080/`);
+        assert.equal(allowed.code, 0, allowed.stderr);
+        assert.equal(allowed.stdout.trim(), "shop answers");
+    });
+
+    it("runs the example apps' containers on the nodes", () => {
+        const pods = JSON.parse(mustK(["get", "pods", "-A", "-l", "app.kubernetes.io/component=app", "-o", "json"])).items as any[];
+        assert.ok(pods.length >= 1);
+        for (const p of pods) {
+            assert.equal(p.status.phase, "Running", `${p.metadata.namespace}/${p.metadata.name}`);
+        }
+    });
+
+    it("changes nothing on a second pulumi up", () => {
+        const r = pulumi("preview-again", ["preview", "--expect-no-changes", "--diff"]);
+        assert.equal(r.code, 0, r.stdout.slice(-3000));
+    });
+
+    it("leaves no process, namespace, link, iptables chain, mount, cgroup or sysctl change after down", async () => {
+        await localDown();
+        assert.deepEqual(localLeftovers(), []);
+    });
+});
