@@ -36,7 +36,7 @@ export const CEPH_IMAGE = "quay.io/ceph/ceph:v19.2.2";
 
 // --- Registry ---
 /** CNCF distribution registry. */
-export const REGISTRY_IMAGE = "docker.io/library/registry:3.0.0";
+export const REGISTRY_IMAGE = "docker.io/library/registry:3.1.2";
 /** kubectl, used by the registry GC CronJob to switch the registry into read-only mode and back. */
 export const KUBECTL_IMAGE = "docker.io/bitnami/kubectl:1.33.1";
 

@@ -114,7 +114,15 @@ function recordHostChanges(dirs: string[]): void {
             sysctls[key] = r.stdout.trim();
         }
     }
-    const createdDirs = [...new Set(dirs)].filter((d) => !fs.existsSync(d));
+    // Every missing folder along each path: `up` creates the parents too (/opt/cni for /opt/cni/bin).
+    const missing = dirs.flatMap((d) => {
+        const out: string[] = [];
+        for (let p = d; p !== path.dirname(p) && !fs.existsSync(p); p = path.dirname(p)) {
+            out.push(p);
+        }
+        return out;
+    });
+    const createdDirs = [...new Set(missing)];
     fs.mkdirSync(path.dirname(HOST_RECORD), { recursive: true });
     fs.writeFileSync(HOST_RECORD, JSON.stringify({ sysctls, createdDirs }, null, 2));
 }
@@ -184,8 +192,8 @@ export async function localUp(opts: LocalUpOptions): Promise<boolean> {
     say("local", running ? "control plane already running" : "starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler");
     await startControlPlane(layout, DAEMONS, bins, localIsUp);
 
-    startRegistry(registryBin);
-    if (!process.env.CC_SKIP_IMAGES) await ensureLocalImages(localRegistry());
+    await startRegistry(registryBin);
+    await ensureLocalImages(localRegistry());
 
     const dnsIp = hostAddress(layout.serviceCidr, 10);
     for (const node of LOCAL_NODES) {
@@ -235,14 +243,21 @@ function writeNodeFiles(node: RealNode, layout: ClusterLayout, dnsIp: string, ru
     return { containerdConfig, kubeletConfig: kubeletFile, kubeletKubeconfig: path.join(LOCAL_DIR, `kubelet-${node.name}.kubeconfig`), kubeProxyConfig: proxyFile };
 }
 
-/** Starts the host registry (its data in the tool cache, so images outlive a `down`). */
-function startRegistry(bin: string): void {
-    if (runningPid(DAEMONS, "registry") !== undefined) {
-        return;
+/** Starts the host registry (its data in the tool cache, so images outlive a `down`) and waits until it answers. */
+async function startRegistry(bin: string): Promise<void> {
+    if (runningPid(DAEMONS, "registry") === undefined) {
+        const config = path.join(LOCAL_DIR, "registry.yml");
+        fs.writeFileSync(config, renderHostRegistryConfig({ addr: localRegistry(), rootDirectory: path.join(CACHE, "registry") }));
+        startDaemon(DAEMONS, "registry", bin, ["serve", config]);
     }
-    const config = path.join(LOCAL_DIR, "registry.yml");
-    fs.writeFileSync(config, renderHostRegistryConfig({ addr: localRegistry(), rootDirectory: path.join(CACHE, "registry") }));
-    startDaemon(DAEMONS, "registry", bin, ["serve", config]);
+    const answers = async () => {
+        try {
+            return (await fetch(`http://${localRegistry()}/v2/`)).ok;
+        } catch {
+            return false;
+        }
+    };
+    await waitFor(`the host registry at ${localRegistry()}`, answers, 30_000, 200);
 }
 
 /** Names of the nodes registered with the API server. */

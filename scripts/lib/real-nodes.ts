@@ -274,7 +274,9 @@ export async function startNode(dirs: DaemonDirs, nodesDir: string, node: RealNo
             fs.chmodSync(path.join(cniBin, f), 0o755);
         }
         const netArgs = node.netns ? [`--net=/run/netns/${node.netns}`] : [];
-        startInNode(dirs, holder, cgroups, netArgs, "unshare", ["--mount", "--propagation", "private", "sh", "-c", holderScript(p.binds)]);
+        // slave, not private: mounts the host makes (its /run/netns) still reach the node, which hostPath volumes
+        // with HostToContainer propagation require, while the node's own mounts never reach the host.
+        startInNode(dirs, holder, cgroups, netArgs, "unshare", ["--mount", "--propagation", "slave", "sh", "-c", holderScript(p.binds)]);
         await waitForBinds(runningPidOrThrow(dirs, holder), p.binds.length);
     }
     const holderPid = runningPidOrThrow(dirs, holder);

@@ -147,15 +147,24 @@ export function controlPlaneTools(): GoTool[] {
     ];
 }
 
-/** Short hash of a wrapper module's inputs, so a changed wrapper gets a new cache entry. */
+/** Short hash of a wrapper module's inputs (its Go files, go.mod and go.sum, in sub-folders too), so a changed wrapper gets a new cache entry. */
 export function wrapperHash(wrapperDir: string): string {
     const h = crypto.createHash("sha256");
-    for (const f of fs.readdirSync(wrapperDir).sort()) {
-        if (f.endsWith(".go") || f === "go.mod" || f === "go.sum") {
-            h.update(f);
-            h.update(fs.readFileSync(path.join(wrapperDir, f)));
+    const walk = (dir: string, rel: string) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+            const p = path.join(rel, e.name);
+            if (e.isDirectory()) {
+                // Generated copies (a patched upstream module) are outputs of the wrapper, not inputs.
+                if (e.name !== "upstream") {
+                    walk(path.join(dir, e.name), p);
+                }
+            } else if (e.name.endsWith(".go") || e.name === "go.mod" || e.name === "go.sum") {
+                h.update(p);
+                h.update(fs.readFileSync(path.join(dir, e.name)));
+            }
         }
-    }
+    };
+    walk(wrapperDir, "");
     return h.digest("hex").slice(0, 12);
 }
 
