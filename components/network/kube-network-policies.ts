@@ -39,6 +39,9 @@ export function kubeNetworkPoliciesArgs(failOpen: boolean): string[] {
         "--hostname-override=$(MY_NODE_NAME)",
         "--nfqueue-id=98",
         `--fail-open=${failOpen}`,
+        // Established connections are not judged again when a policy changes, as with most
+        // enforcers; the build this project makes cannot label connections (tools/go/kube-network-policies).
+        "--strict-mode=false",
         `--metrics-bind-address=:${KUBE_NETWORK_POLICIES_METRICS_PORT}`,
         "--v=2",
     ];

@@ -17,7 +17,7 @@ import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { stringify } from "yaml";
 import { NODE_ROLE_LABEL } from "../../components/app-engine/workload";
-import { DaemonDirs, alive, runningPid, sleep, startDaemon, stopDaemon, stopPid } from "./daemons";
+import { DaemonDirs, alive, runningPid, sleep, startDaemon, stopDaemon, stopPid, waitFor } from "./daemons";
 
 /** A node's role; the value of `NODE_ROLE_LABEL`. */
 export type NodeRole = "edge" | "storage" | "worker";
@@ -284,6 +284,9 @@ export async function startNode(dirs: DaemonDirs, nodesDir: string, node: RealNo
     if (runningPid(dirs, containerd) === undefined) {
         startInNode(dirs, containerd, cgroups, ns, bins.containerd, ["--config", files.containerdConfig], { PATH: `${bins.runtimeBinDir}:${process.env.PATH}` });
     }
+    // The kubelet exits at once when the runtime's socket is not there yet.
+    const socket = path.join(p.binds.find((b) => b.target === "/run/containerd")!.source, "containerd.sock");
+    await waitFor(`${node.name}'s containerd socket`, () => fs.existsSync(socket), 30_000, 100);
     if (runningPid(dirs, kubelet) === undefined) {
         startInNode(dirs, kubelet, cgroups, ns, bins.kubelet, [
             `--config=${files.kubeletConfig}`, `--kubeconfig=${files.kubeletKubeconfig}`,

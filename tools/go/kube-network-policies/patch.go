@@ -7,7 +7,17 @@
 // installs no rules and silently enforces no NetworkPolicy. The copy sends packets to the same
 // queue through the xtables NFQUEUE target (revision 3) via nft_compat instead, which needs
 // CONFIG_NFT_COMPAT and CONFIG_NETFILTER_XT_TARGET_NFQUEUE and behaves the same, bypass flag
-// included. Only the dataplane that the standard binary uses is changed (pkg/dns, used by the
+// included.
+//
+// Second change: upstream lets a connection's later packets through only when its verdict put a
+// conntrack label on the connection, which the kernel applies only with
+// CONFIG_NETFILTER_NETLINK_GLUE_CT (unset here too). Without it every reply is queued again as a
+// new connection of the answering pod and its default-deny egress drops it
+// (test/e2e/real-nodes.test.ts, "lets the router's namespace in", fails). The copy accepts
+// established and related packets by conntrack state alone, as before labels were added; the
+// platform runs the agent with --strict-mode=false, which is what re-judged labelled connections.
+//
+// Only the dataplane that the standard binary uses is changed (pkg/dns, used by the
 // admin-network-policy binaries, is left alone).
 //
 // Run from this folder: go run patch.go
@@ -59,6 +69,9 @@ func nfqueueTarget(num uint16, bypass bool) expr.Any {
 
 // queueBlock is the statement upstream uses (twice) to build its queue expression.
 var queueBlock = regexp.MustCompile(`(?m)^(\t+)queue := &expr\.Queue\{Num: uint16\(c\.config\.QueueID\)\}\n\t+if c\.config\.FailOpen \{\n\t+queue\.Flag = expr\.QueueFlagBypass\n\t+\}\n`)
+
+// labelCheck is the part of the established-connection rule that also requires the accept label.
+var labelCheck = regexp.MustCompile(`(?m)^\t+&expr\.Ct\{Register: 0x1, Key: expr\.CtKeyLABELS\},\n\t+&expr\.Bitwise\{SourceRegister: 0x1, DestRegister: 0x1, Len: 16, Mask: generateLabelMask\(c\.config\.CTLabelAccept\), Xor: make\(\[\]byte, 16\)\},\n\t+&expr\.Cmp\{Op: expr\.CmpOpNeq, Register: 0x1, Data: make\(\[\]byte, 16\)\},\n`)
 
 func main() {
 	if err := run(); err != nil {
@@ -116,6 +129,10 @@ func run() error {
 		return fmt.Errorf("%s@%s: expected 2 queue statements in pkg/dataplane/controller.go, found %d: update patch.go", module, version, n)
 	}
 	patched := queueBlock.ReplaceAll(src, []byte("${1}queue := nfqueueTarget(uint16(c.config.QueueID), c.config.FailOpen)\n"))
+	if n := len(labelCheck.FindAll(patched, -1)); n != 1 {
+		return fmt.Errorf("%s@%s: expected 1 conntrack label check in pkg/dataplane/controller.go, found %d: update patch.go", module, version, n)
+	}
+	patched = labelCheck.ReplaceAll(patched, nil)
 	if strings.Contains(string(patched), "expr.Queue") {
 		return fmt.Errorf("%s@%s: pkg/dataplane/controller.go still uses expr.Queue: update patch.go", module, version)
 	}
@@ -125,7 +142,7 @@ func run() error {
 	if err := os.WriteFile(filepath.Join(tmp, "pkg", "dataplane", "zz_nfqueue_compat.go"), []byte(compatFile), 0o644); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(tmp, "VERSION.containercloud"), []byte(version+" with the NFQUEUE compat patch\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(tmp, "VERSION.containercloud"), []byte(version+" with the NFQUEUE-target and conntrack-state changes\n"), 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp, dest)
