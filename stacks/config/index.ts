@@ -6,7 +6,6 @@
  * stack file sets is merged over it, and the result is validated once, here.
  */
 import * as z from "zod";
-import { en } from "zod/locales";
 import { ENVIRONMENTS, Environment } from "../../components/core/types";
 import { deepMerge, Section } from "./profile";
 import { clusterSection, domainSchema, imageMirrorSchema } from "./cluster";
@@ -17,11 +16,6 @@ import { storageSection } from "./storage";
 import { registrySection } from "./registry";
 import { appEngineSection } from "./app-engine";
 import { appsSection } from "./apps";
-
-// zod's English messages ("expected number, received string"), installed here rather than left to
-// zod's entry module: it installs them as a side effect while its package declares none, so a
-// bundler drops it (stacks/ts-register.cjs bundles zod) and every message reads "Invalid input".
-z.config(en());
 
 /** The Pulumi project name: every config key is `containercloud:<key>`. */
 export const PROJECT = "containercloud";
@@ -130,11 +124,7 @@ export function parsePlatformConfig(raw: Record<string, unknown>): ParseResult {
     for (const [key, section] of Object.entries(SECTIONS)) {
         merged[key] = deepMerge(section.profiles[e] as unknown, raw[key]);
     }
-    // Parsed once per process: zod's JIT (an object schema's parser generated with `new Function`
-    // on first use) costs more than it saves on one pass (≈20 ms of every preview; bench/README.md).
-    // Per call, not `z.config`: a global setting is read when a schema is built, which for the
-    // section schemas is before this module's body runs, and would also change a library user's zod.
-    const result = platformSchema.safeParse(merged, { jitless: true });
+    const result = platformSchema.safeParse(merged);
     if (result.success) {
         return { ok: true, config: result.data };
     }
