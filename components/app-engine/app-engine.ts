@@ -29,7 +29,7 @@ import { ManageSystem, ManageSystemArgs } from "./manage-system";
 import { PlatformSupport, PlatformSupportArgs } from "./platform-support";
 import { LogCenter, LogCenterArgs } from "./log-center";
 import { CodeCenter, CodeCenterArgs } from "./code-center";
-import { Certificate, CertificateAuthority } from "./secret-source";
+import { Certificate, CertificateAuthority } from "../secrets";
 import { WorkloadFootprint } from "./workload";
 
 /** Every module's switch. */

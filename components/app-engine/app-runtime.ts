@@ -36,11 +36,6 @@ export function registryCredentials(dockerConfigJson: string, host: string): { u
     return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** Repository a source app is pushed to: `<registry>/<team>/<app>`. */
-export function appRepository(registryHost: string, team: string, app: string): string {
-    return `${registryHost}/${team}/${app}`;
-}
-
 /** Arguments of `AppRuntime`. */
 export interface AppRuntimeArgs extends CommonArgs {
     /** Base domain. */

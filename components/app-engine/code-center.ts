@@ -13,10 +13,9 @@ import { RegistryContext } from "../core/context";
 import { BUILDKIT_IMAGE, GITEA_IMAGE } from "../versions";
 import { platformHosts, renderIngressSpec } from "./app-router";
 import { BackingService } from "./backing-service";
-import { RandomSecret } from "./secret-source";
-import {
-    TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, policyExemptions, restrictedContainerSecurityContext, restrictedPodSecurityContext,
-} from "./workload";
+import { RandomSecret } from "../secrets";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { policyExemptionAnnotation } from "../core/policy-exemptions";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -206,7 +205,7 @@ export class CodeCenter extends pulumi.ComponentResource {
                     name: "buildkitd",
                     namespace: bnamespace,
                     labels: bk.labels,
-                    annotations: policyExemptions([
+                    annotations: policyExemptionAnnotation([
                         { rule: "read-only-root-filesystem", reason: "rootless BuildKit unpacks base images and runs build steps inside its own filesystem" },
                         { rule: "min-replicas", reason: "one build daemon: its layer cache lives on its own volume, and a failed build is retried by the pipeline" },
                     ]),

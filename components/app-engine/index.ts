@@ -10,7 +10,7 @@ export {
     AppRouter, HAPROXY_CONTROLLER, TRACK_LABEL, ROUTER_NAMESPACE_LABELS, appHost, platformHosts, trafficSplitAnnotations, renderIngressSpec, renderRouterConfig,
 } from "./app-router";
 export type { AppRouterArgs, RouteSpec, PlatformRoute } from "./app-router";
-export { AppRuntime, registryCredentials, appRepository } from "./app-runtime";
+export { AppRuntime, registryCredentials } from "./app-runtime";
 export type { AppRuntimeArgs } from "./app-runtime";
 export { BackingService, serviceProfile, serviceUri, SERVICE_SIZES } from "./backing-service";
 export type { BackingServiceArgs, ServiceProfile } from "./backing-service";
@@ -32,7 +32,7 @@ export type { CodeCenterArgs } from "./code-center";
 export { AppEngine, parseServiceAddress, routerCertificateNames } from "./app-engine";
 export type { AppEngineArgs, ModuleSwitch, RouterTls } from "./app-engine";
 export {
-    NODE_ROLE_LABEL, POLICY_EXEMPTIONS_ANNOTATION, policyExemptions, restrictedContainerSecurityContext, restrictedPodSecurityContext,
+    NODE_ROLE_LABEL, restrictedContainerSecurityContext, restrictedPodSecurityContext,
     rolePlacement, topologySpread, haAffinity, containerResources,
 } from "./workload";
-export type { WorkloadFootprint, PolicyExemption, RolePlacement } from "./workload";
+export type { WorkloadFootprint, RolePlacement } from "./workload";

@@ -12,10 +12,8 @@ import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
 import { FLUENT_BIT_IMAGE, LOKI_IMAGE } from "../versions";
-import {
-    TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, policyExemptions,
-    restrictedContainerSecurityContext, restrictedPodSecurityContext,
-} from "./workload";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { policyExemptionAnnotation } from "../core/policy-exemptions";
 
 /** Options of `renderFluentBitConfig`. */
 export interface FluentBitConfigOptions {
@@ -260,7 +258,7 @@ export class LogCenter extends pulumi.ComponentResource {
                 name: "fluent-bit",
                 namespace,
                 labels: fb.labels,
-                annotations: policyExemptions([
+                annotations: policyExemptionAnnotation([
                     { rule: "no-host-path-volumes", reason: "reads container logs from /var/log on the node and keeps its tail offsets in /var/lib/fluent-bit" },
                     { rule: "run-as-non-root", reason: "container log files on the node are owned by root and not world-readable" },
                 ]),

@@ -12,10 +12,9 @@ import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
 import { ALERTMANAGER_IMAGE, GRAFANA_IMAGE, OTEL_COLLECTOR_IMAGE, PROMETHEUS_IMAGE } from "../versions";
 import { platformHosts, renderIngressSpec } from "./app-router";
-import { RandomSecret } from "./secret-source";
-import {
-    TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, policyExemptions, restrictedContainerSecurityContext, restrictedPodSecurityContext,
-} from "./workload";
+import { RandomSecret } from "../secrets";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { policyExemptionAnnotation } from "../core/policy-exemptions";
 
 /** Options of `renderPrometheusConfig`. */
 export interface PrometheusConfigOptions {
@@ -359,7 +358,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
             spec: { selector: am.selector, ports: [{ name: "http", port: 9093, targetPort: "http" }] },
         }, { parent: this });
         new k8s.apps.v1.Deployment(`${name}-alertmanager`, {
-            metadata: { name: "alertmanager", namespace, labels: am.labels, annotations: policyExemptions([{ rule: "min-replicas", reason: "one Alertmanager: HA needs its gossip peer mesh, which this blueprint does not configure yet; two unmeshed replicas would send every alert twice" }]) },
+            metadata: { name: "alertmanager", namespace, labels: am.labels, annotations: policyExemptionAnnotation([{ rule: "min-replicas", reason: "one Alertmanager: HA needs its gossip peer mesh, which this blueprint does not configure yet; two unmeshed replicas would send every alert twice" }]) },
             spec: {
                 replicas: 1,
                 selector: { matchLabels: am.selector },
@@ -412,7 +411,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
             spec: { selector: gf.selector, ports: [{ name: "http", port: 80, targetPort: "http" }] },
         }, { parent: this });
         new k8s.apps.v1.Deployment(`${name}-grafana`, {
-            metadata: { name: "grafana", namespace, labels: gf.labels, annotations: policyExemptions([{ rule: "min-replicas", reason: "one Grafana: it keeps users and state in an embedded SQLite file on its volume, which two replicas cannot share" }]) },
+            metadata: { name: "grafana", namespace, labels: gf.labels, annotations: policyExemptionAnnotation([{ rule: "min-replicas", reason: "one Grafana: it keeps users and state in an embedded SQLite file on its volume, which two replicas cannot share" }]) },
             spec: {
                 replicas: 1,
                 selector: { matchLabels: gf.selector },
@@ -481,7 +480,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
             },
         }, { parent: this });
         new k8s.apps.v1.Deployment(`${name}-otel-collector`, {
-            metadata: { name: "otel-collector", namespace, labels: ot.labels, annotations: policyExemptions([{ rule: "min-replicas", reason: "one collector: app SDKs retry exports while it restarts; scaling out needs a load-balancing exporter so a trace's spans meet in one place" }]) },
+            metadata: { name: "otel-collector", namespace, labels: ot.labels, annotations: policyExemptionAnnotation([{ rule: "min-replicas", reason: "one collector: app SDKs retry exports while it restarts; scaling out needs a load-balancing exporter so a trace's spans meet in one place" }]) },
             spec: {
                 replicas: 1,
                 selector: { matchLabels: ot.selector },

@@ -9,7 +9,7 @@ import * as k8s from "../core/k8s";
 import { CommonArgs, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
-import { resources } from "../core/resources";
+import { resources, toK8s } from "../core/resources";
 import { ETCD_IMAGE, ETCD_TOOLS_IMAGE } from "../versions";
 import { CertificateAuthority } from "../secrets/certificate-authority";
 import { Certificate } from "../secrets/certificate";
@@ -55,7 +55,6 @@ export interface EtcdClusterArgs extends CommonArgs {
     clusterDomain?: string;
 }
 
-const toK8s = (r: ResourceRequirements) => ({ requests: { ...r.requests }, limits: { ...r.limits } });
 const jobResources = resources("50m", "64Mi", "500m", "256Mi");
 
 /**

@@ -8,9 +8,9 @@ import * as k8s from "../core/k8s";
 import { CommonArgs, ResourceRequirements } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
-import { resources } from "../core/resources";
+import { resources, toK8s } from "../core/resources";
 import { ETCD_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE } from "../versions";
-import { policyExemptionAnnotation } from "./policy-exemptions";
+import { policyExemptionAnnotation } from "../core/policy-exemptions";
 import { validateNetworkCidrs } from "./cidr";
 import { KubeRouter } from "./kube-router";
 
@@ -188,7 +188,6 @@ export function flanneldArgs(subnetManager: SubnetManager, ipMasq: boolean, etcd
 export const FLANNEL_HEALTHZ_PORT = 10267;
 
 const small = resources("20m", "16Mi", "100m", "64Mi");
-const toK8s = (r: ResourceRequirements) => ({ requests: { ...r.requests }, limits: { ...r.limits } });
 
 /**
  * Flannel as a DaemonSet on every node (tolerating every taint), its CNI config, least-privilege

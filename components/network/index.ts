@@ -5,5 +5,3 @@ export { KubeRouter, kubeRouterArgs } from "./kube-router";
 export type { KubeRouterArgs } from "./kube-router";
 export { parseCidr, cidrsOverlap, validateNetworkCidrs } from "./cidr";
 export type { Cidr, NetworkCheckArgs } from "./cidr";
-export { POLICY_EXEMPTIONS_ANNOTATION, policyExemptionAnnotation } from "./policy-exemptions";
-export type { PolicyExemption, PolicyRule } from "./policy-exemptions";

@@ -10,7 +10,7 @@ import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
 import { KUBE_ROUTER_IMAGE } from "../versions";
-import { policyExemptionAnnotation } from "./policy-exemptions";
+import { policyExemptionAnnotation } from "../core/policy-exemptions";
 
 /** Arguments of `KubeRouter`. */
 export interface KubeRouterArgs extends CommonArgs {

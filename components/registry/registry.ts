@@ -7,7 +7,7 @@ import * as k8s from "../core/k8s";
 import { CommonArgs, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
-import { resources } from "../core/resources";
+import { resources, toK8s } from "../core/resources";
 import { KUBECTL_IMAGE, REGISTRY_IMAGE } from "../versions";
 import { RandomSecret } from "../secrets/random-secret";
 import { Certificate } from "../secrets/certificate";
@@ -58,7 +58,6 @@ export interface RegistryArgs extends CommonArgs {
     resources?: ResourceRequirements;
 }
 
-const toK8s = (r: ResourceRequirements) => ({ requests: { ...r.requests }, limits: { ...r.limits } });
 
 /**
  * A distribution registry with htpasswd auth (generated credentials), TLS, S3 (Ceph RGW) or
