@@ -12,7 +12,7 @@ import * as z from "zod";
 import { isPinned } from "../core/images";
 import { ResourceRequirements } from "../core/types";
 import { parseBytes, parseMillicores } from "../core/resources";
-import { cpuMemory, dnsLabel } from "../core/validators";
+import { cpuMemory, describeValue, dnsLabel, valueAt } from "../core/validators";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -177,25 +177,6 @@ export type AppManifest = Omit<z.infer<typeof appManifestSchema>, "services" | "
 
 /** Either the app or every problem, one line each. */
 export type AppParseResult = { ok: true; app: AppManifest } | { ok: false; errors: string[] };
-
-function describeValue(v: unknown): string {
-    if (v === undefined) {
-        return "nothing";
-    }
-    const s = JSON.stringify(v);
-    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
-function valueAt(root: unknown, p: PropertyKey[]): unknown {
-    let cur: unknown = root;
-    for (const k of p) {
-        if (cur === null || typeof cur !== "object") {
-            return undefined;
-        }
-        cur = (cur as Record<PropertyKey, unknown>)[k];
-    }
-    return cur;
-}
 
 function fieldPath(p: PropertyKey[]): string {
     let out = "";

@@ -22,3 +22,24 @@ export const byteQuantity = z.string().regex(BYTE_QUANTITY, "must be a quantity 
 export const cpuMemory = z.strictObject({ cpu: cpuQuantity, memory: byteQuantity });
 /** Container requests and limits. */
 export const resourceRequirements = z.strictObject({ requests: cpuMemory, limits: cpuMemory });
+
+/** The value at `path` inside `root` (a zod issue's path), or undefined where the path leads nowhere. */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+    let cur: unknown = root;
+    for (const k of path) {
+        if (cur === null || typeof cur !== "object") {
+            return undefined;
+        }
+        cur = (cur as Record<PropertyKey, unknown>)[k];
+    }
+    return cur;
+}
+
+/** A value as an error message quotes it: JSON, cut at 60 characters; `nothing` for undefined. */
+export function describeValue(v: unknown): string {
+    if (v === undefined) {
+        return "nothing";
+    }
+    const s = JSON.stringify(v);
+    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}

@@ -7,6 +7,7 @@
  */
 import * as z from "zod";
 import { ENVIRONMENTS, Environment } from "../../components/core/types";
+import { describeValue, valueAt } from "../../components/core/validators";
 import { deepMerge, Section } from "./profile";
 import { clusterSection, domainSchema, imageMirrorSchema } from "./cluster";
 import { tenancySection } from "./tenancy";
@@ -74,17 +75,6 @@ export interface ConfigIssue {
 /** Either the parsed config or every problem found. */
 export type ParseResult = { ok: true; config: PlatformConfig } | { ok: false; issues: ConfigIssue[] };
 
-function valueAt(root: unknown, path: PropertyKey[]): unknown {
-    let cur: unknown = root;
-    for (const p of path) {
-        if (cur === null || typeof cur !== "object") {
-            return undefined;
-        }
-        cur = (cur as Record<PropertyKey, unknown>)[p];
-    }
-    return cur;
-}
-
 function keyPath(path: PropertyKey[]): string {
     const [head, ...rest] = path;
     let out = `${PROJECT}:${String(head ?? "")}`;
@@ -94,17 +84,9 @@ function keyPath(path: PropertyKey[]): string {
     return out;
 }
 
-function describe(v: unknown): string {
-    if (v === undefined) {
-        return "nothing";
-    }
-    const s = JSON.stringify(v);
-    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
 /** Formats an issue as one line: `path: message (got value)`. */
 export function formatIssue(i: ConfigIssue): string {
-    return `${i.path}: ${i.message} (got ${describe(i.value)})`;
+    return `${i.path}: ${i.message} (got ${describeValue(i.value)})`;
 }
 
 /**
