@@ -19,6 +19,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformContext } from "../core/context";
 import { TenantQuota } from "../tenancy/tenant-namespace";
+import { Environment } from "../core/types";
 import { AppManifest } from "./app-manifest";
 import type { BindingSecretRef } from "./app";
 import { AppRouter, AppRouterArgs, PlatformRoute, platformHosts } from "./app-router";
@@ -47,6 +48,14 @@ export type RouterTls =
     /** HAProxy's own fake certificate. */
     | { mode: "none" };
 
+/**
+ * The router's certificate where `router.tls` is left out: prod expects the site's wildcard Secret
+ * `wildcard-tls` in the router namespace, every other environment a platform CA. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal.
+ */
+export function routerTlsDefault(env: Environment): RouterTls {
+    return env === "prod" ? { mode: "secret", secretName: "wildcard-tls" } : { mode: "self-signed" };
+}
+
 /** Arguments of `AppEngine`: the platform context plus one optional block per module. */
 export interface AppEngineArgs {
     /** What the infrastructure layer provides. */
@@ -61,7 +70,7 @@ export interface AppEngineArgs {
     platformCa?: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string> };
     /** Quota per team (one namespace's), for the resource audit. @default {} */
     quotas?: Record<string, TenantQuota>;
-    /** App Router. @default enabled, defaults of AppRouter, tls self-signed outside staging/prod */
+    /** App Router. @default enabled, defaults of AppRouter, tls routerTlsDefault(environment) */
     router?: ModuleSwitch & Pick<AppRouterArgs, "namespace" | "replicas" | "ingressClassName" | "serviceType" | "edgePlacement" | "resources"> & { tls?: RouterTls };
     /** App Runtime. @default enabled */
     runtime?: ModuleSwitch & Pick<AppRuntimeArgs, "sourceRoot">;
@@ -148,7 +157,7 @@ export class AppEngine extends pulumi.ComponentResource {
 
         if (on(args.router)) {
             const r = args.router ?? {};
-            const tls = r.tls ?? (ctx.environment === "staging" || ctx.environment === "prod" ? { mode: "none" } : { mode: "self-signed" });
+            const tls = r.tls ?? routerTlsDefault(ctx.environment);
             let routerTls: AppRouterArgs["tls"];
             if (tls.mode === "secret") {
                 routerTls = { secretName: tls.secretName };

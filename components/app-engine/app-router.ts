@@ -117,13 +117,19 @@ export interface PlatformRoute {
     tlsBackend?: boolean;
 }
 
+/** What `AppRouter` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function appRouterDefaults(env: Environment): { replicas: number; edgePlacement: RolePlacement } {
+    const replicas: Record<Environment, number> = { local: 1, dev: 1, staging: 2, prod: 3 };
+    return { replicas: replicas[env], edgePlacement: isHighlyAvailable(env) ? "required" : "preferred" };
+}
+
 /** Arguments of `AppRouter`. */
 export interface AppRouterArgs extends CommonArgs {
     /** Base domain; apps get `<app>.<team>.<domain>`. */
     domain: string;
     /** Namespace of the gateway. @default "containercloud-router" */
     namespace?: string;
-    /** Gateway replicas. @default 3 in staging/prod, 1 elsewhere */
+    /** Gateway replicas. @default appRouterDefaults(environment).replicas: 3 in prod, 2 in staging, 1 elsewhere */
     replicas?: number;
     /** IngressClass name apps and platform routes use. @default "containercloud" */
     ingressClassName?: string;
@@ -170,13 +176,13 @@ export class AppRouter extends pulumi.ComponentResource {
     constructor(name: string, args: AppRouterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:appengine:AppRouter", name, {}, opts);
         const env = args.environment;
-        const ha = isHighlyAvailable(env);
-        this.replicas = args.replicas ?? (ha ? 3 : 1);
+        const defaults = appRouterDefaults(env);
+        this.replicas = args.replicas ?? defaults.replicas;
         if (this.replicas < 1) {
             throw new pulumi.ResourceError(`router replicas must be 1 or more (got ${this.replicas}): set appEngine.router.replicas`, this);
         }
         this.ingressClassName = args.ingressClassName ?? "containercloud";
-        this.edgePlacement = args.edgePlacement ?? (ha ? "required" : "preferred");
+        this.edgePlacement = args.edgePlacement ?? defaults.edgePlacement;
         this.hosts = platformHosts(args.domain);
         const nsName = args.namespace ?? "containercloud-router";
         const serviceType = args.serviceType ?? "LoadBalancer";
@@ -312,7 +318,7 @@ export class AppRouter extends pulumi.ComponentResource {
             },
         }, { parent: this, dependsOn: certSecret ? [config, svc, certSecret] : [config, svc] });
 
-        if (ha) {
+        if (isHighlyAvailable(env)) {
             new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
                 metadata: meta("haproxy-ingress"),
                 spec: { minAvailable: Math.max(1, this.replicas - 1), selector: { matchLabels: selector } },

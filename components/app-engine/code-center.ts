@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
-import { CommonArgs, ResourceRequirements } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
@@ -61,6 +61,12 @@ export function buildctlArgs(builderAddress: string, image: string, context = ".
     ];
 }
 
+/** What `CodeCenter` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function codeCenterDefaults(env: Environment): { repositoryStorage: string } {
+    const repositoryStorage: Record<Environment, string> = { local: "2Gi", dev: "5Gi", staging: "20Gi", prod: "100Gi" };
+    return { repositoryStorage: repositoryStorage[env] };
+}
+
 /** Arguments of `CodeCenter`. */
 export interface CodeCenterArgs extends CommonArgs {
     /** Base domain: Gitea is `git.<domain>`. */
@@ -71,7 +77,7 @@ export interface CodeCenterArgs extends CommonArgs {
     buildNamespace?: string;
     /** Block StorageClass for repositories and the database. */
     storageClass: pulumi.Input<string>;
-    /** Repository volume size. @default "10Gi" */
+    /** Repository volume size. @default codeCenterDefaults(environment).repositoryStorage: 100Gi in prod, 20Gi in staging, 5Gi in dev, 2Gi in local */
     repositoryStorage?: string;
     /** Platform registry the builder pushes to. Required when the builder is on. */
     registry?: RegistryContext;
@@ -108,7 +114,7 @@ export class CodeCenter extends pulumi.ComponentResource {
         }
         const giteaRes = args.giteaResources ?? resources("100m", "256Mi", "1", "1Gi");
         const builderRes = args.builderResources ?? resources("250m", "512Mi", "2", "2Gi");
-        const repoStorage = args.repositoryStorage ?? "10Gi";
+        const repoStorage = args.repositoryStorage ?? codeCenterDefaults(args.environment).repositoryStorage;
         const host = platformHosts(args.domain).git;
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
 import { toYaml } from "../core/yaml";
-import { CommonArgs, ResourceRequirements } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
@@ -122,6 +122,17 @@ export function renderLokiConfig(storage: LokiStorage, retention: string): strin
     });
 }
 
+/** What `LogCenter` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function logCenterDefaults(env: Environment): { storage: LokiStorage; retention: string; lokiStorage: string } {
+    const table: Record<Environment, { storage: LokiStorage; retention: string; lokiStorage: string }> = {
+        local: { storage: { kind: "filesystem" }, retention: "2d", lokiStorage: "2Gi" },
+        dev: { storage: { kind: "filesystem" }, retention: "3d", lokiStorage: "5Gi" },
+        staging: { storage: { kind: "bucket" }, retention: "7d", lokiStorage: "10Gi" },
+        prod: { storage: { kind: "bucket" }, retention: "30d", lokiStorage: "20Gi" },
+    };
+    return table[env];
+}
+
 /** Arguments of `LogCenter`. */
 export interface LogCenterArgs extends CommonArgs {
     /** Namespace. @default "containercloud-logging" */
@@ -132,9 +143,9 @@ export interface LogCenterArgs extends CommonArgs {
     bucketStorageClass?: pulumi.Input<string>;
     /** Block StorageClass of Loki's volume (WAL and index; chunks too for filesystem storage). */
     blockStorageClass: pulumi.Input<string>;
-    /** Loki volume size. @default "10Gi" */
+    /** Loki volume size. @default logCenterDefaults(environment).lokiStorage: 20Gi in prod, 10Gi in staging, 5Gi in dev, 2Gi in local */
     lokiStorage?: string;
-    /** How long logs are kept, e.g. `7d`. @default "30d" in prod, "7d" in staging, "3d" elsewhere */
+    /** How long logs are kept, e.g. `7d`. @default logCenterDefaults(environment).retention: 30d in prod, 7d in staging, 3d in dev, 2d in local */
     retention?: string;
     /** Loki resources. @default 100m/256Mi requests, 1/1Gi limits */
     lokiResources?: ResourceRequirements;
@@ -160,9 +171,9 @@ export class LogCenter extends pulumi.ComponentResource {
     constructor(name: string, args: LogCenterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:appengine:LogCenter", name, {}, opts);
         const env = args.environment;
-        const staged = env === "staging" || env === "prod";
-        this.storage = args.storage ?? (staged ? { kind: "bucket" } : { kind: "filesystem" });
-        this.retention = args.retention ?? (env === "prod" ? "30d" : env === "staging" ? "7d" : "3d");
+        const defaults = logCenterDefaults(env);
+        this.storage = args.storage ?? defaults.storage;
+        this.retention = args.retention ?? defaults.retention;
         try {
             retentionHours(this.retention);
         } catch (e) {
@@ -174,7 +185,7 @@ export class LogCenter extends pulumi.ComponentResource {
         const nsName = args.namespace ?? "containercloud-logging";
         const lokiRes = args.lokiResources ?? resources("100m", "256Mi", "1", "1Gi");
         const fbRes = args.fluentBitResources ?? resources("50m", "64Mi", "500m", "256Mi");
-        const lokiStorage = args.lokiStorage ?? "10Gi";
+        const lokiStorage = args.lokiStorage ?? defaults.lokiStorage;
 
         // Fluent Bit needs hostPath and root: the namespace is privileged, and only it.
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
 import { YamlData, toYaml } from "../core/yaml";
-import { CommonArgs, ResourceRequirements } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
@@ -206,6 +206,17 @@ export const DEFAULT_SUPPORT_SIZES: PlatformSupportSizes = {
     otelCollector: resources("50m", "128Mi", "500m", "512Mi"),
 };
 
+/** What `PlatformSupport` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function platformSupportDefaults(env: Environment): { retention: string; prometheusStorage: string } {
+    const table: Record<Environment, { retention: string; prometheusStorage: string }> = {
+        local: { retention: "2d", prometheusStorage: "2Gi" },
+        dev: { retention: "3d", prometheusStorage: "5Gi" },
+        staging: { retention: "7d", prometheusStorage: "20Gi" },
+        prod: { retention: "30d", prometheusStorage: "100Gi" },
+    };
+    return table[env];
+}
+
 /** Arguments of `PlatformSupport`. */
 export interface PlatformSupportArgs extends CommonArgs {
     /** Base domain: Grafana is `grafana.<domain>`. */
@@ -214,9 +225,9 @@ export interface PlatformSupportArgs extends CommonArgs {
     namespace?: string;
     /** Block StorageClass for Prometheus data. */
     storageClass: pulumi.Input<string>;
-    /** How long Prometheus keeps samples, e.g. `7d`. @default "15d" in prod, "3d" elsewhere */
+    /** How long Prometheus keeps samples, e.g. `7d`. @default platformSupportDefaults(environment).retention: 30d in prod, 7d in staging, 3d in dev, 2d in local */
     retention?: string;
-    /** Prometheus volume size. @default "10Gi" */
+    /** Prometheus volume size. @default platformSupportDefaults(environment).prometheusStorage: 100Gi in prod, 20Gi in staging, 5Gi in dev, 2Gi in local */
     prometheusStorage?: string;
     /** Loki query URL for the Grafana datasource; also where the collector sends logs. @default none */
     lokiUrl?: string;
@@ -249,8 +260,9 @@ export class PlatformSupport extends pulumi.ComponentResource {
         super("containercloud:appengine:PlatformSupport", name, {}, opts);
         const env = args.environment;
         const sizes = { ...DEFAULT_SUPPORT_SIZES, ...(args.sizes ?? {}) };
-        this.retention = args.retention ?? (env === "prod" ? "15d" : "3d");
-        const promStorage = args.prometheusStorage ?? "10Gi";
+        const defaults = platformSupportDefaults(env);
+        this.retention = args.retention ?? defaults.retention;
+        const promStorage = args.prometheusStorage ?? defaults.prometheusStorage;
         const nsName = args.namespace ?? "containercloud-monitoring";
         const grafanaHost = platformHosts(args.domain).grafana;
 

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
-import { CommonArgs, ResourceRequirements, isHighlyAvailable } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources, toK8s } from "../core/resources";
@@ -19,15 +19,27 @@ import {
     serverDnsNames, validateEtcdReplicas,
 } from "./etcd-config";
 
+/** What `EtcdCluster` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function etcdClusterDefaults(env: Environment): { replicas: number; storageSize: string; backup: { schedule: string; retention: number; size: string } } {
+    const every6h = "0 */6 * * *";
+    const table: Record<Environment, { storageSize: string; backup: { schedule: string; retention: number; size: string } }> = {
+        local: { storageSize: "1Gi", backup: { schedule: every6h, retention: 2, size: "1Gi" } },
+        dev: { storageSize: "2Gi", backup: { schedule: every6h, retention: 3, size: "2Gi" } },
+        staging: { storageSize: "10Gi", backup: { schedule: every6h, retention: 7, size: "10Gi" } },
+        prod: { storageSize: "20Gi", backup: { schedule: "0 */2 * * *", retention: 24, size: "50Gi" } },
+    };
+    return { replicas: isHighlyAvailable(env) ? 3 : 1, ...table[env] };
+}
+
 /** Snapshot backups to a PVC. */
 export interface EtcdBackupArgs {
     /** Take snapshots. @default true */
     enabled?: boolean;
-    /** Cron schedule. @default "0 *\/6 * * *" (every 6 hours) */
+    /** Cron schedule. @default etcdClusterDefaults(environment).backup.schedule: every 2 hours in prod, every 6 elsewhere */
     schedule?: string;
-    /** Snapshots kept. @default 7 */
+    /** Snapshots kept. @default etcdClusterDefaults(environment).backup.retention: 24 in prod, 7 in staging, 3 in dev, 2 in local */
     retention?: number;
-    /** Size of the backup PVC. @default "10Gi" */
+    /** Size of the backup PVC. @default etcdClusterDefaults(environment).backup.size: 50Gi in prod, 10Gi in staging, 2Gi in dev, 1Gi in local */
     size?: string;
 }
 
@@ -39,7 +51,7 @@ export interface EtcdClusterArgs extends CommonArgs {
     replicas?: number;
     /** StorageClass of the member and backup PVCs (the block class from RookCeph). @default the cluster's default class */
     storageClass?: pulumi.Input<string>;
-    /** Size of each member's data PVC. @default "10Gi" */
+    /** Size of each member's data PVC. @default etcdClusterDefaults(environment).storageSize: 20Gi in prod, 10Gi in staging, 2Gi in dev, 1Gi in local */
     storageSize?: string;
     /** Member container resources. @default requests 250m/512Mi, limits 1/2Gi (HA); 100m/256Mi, 500m/1Gi otherwise */
     resources?: ResourceRequirements;
@@ -95,21 +107,22 @@ export class EtcdCluster extends pulumi.ComponentResource {
     constructor(name: string, args: EtcdClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:etcd:EtcdCluster", name, {}, opts);
         const ha = isHighlyAvailable(args.environment);
-        this.replicas = args.replicas ?? (ha ? 3 : 1);
+        const defaults = etcdClusterDefaults(args.environment);
+        this.replicas = args.replicas ?? defaults.replicas;
         const problem = validateEtcdReplicas(this.replicas);
         if (problem) {
             throw new pulumi.ResourceError(problem, this);
         }
         this.quorum = etcdQuorum(this.replicas);
         const nsName = args.namespace ?? "etcd";
-        const storageSize = args.storageSize ?? "10Gi";
+        const storageSize = args.storageSize ?? defaults.storageSize;
         const res = args.resources ?? (ha ? resources("250m", "512Mi", "1", "2Gi") : resources("100m", "256Mi", "500m", "1Gi"));
         const quotaBackendBytes = args.quotaBackendBytes ?? 2 * 1024 ** 3;
         const backup = {
             enabled: args.backup?.enabled ?? true,
-            schedule: args.backup?.schedule ?? "0 */6 * * *",
-            retention: args.backup?.retention ?? 7,
-            size: args.backup?.size ?? "10Gi",
+            schedule: args.backup?.schedule ?? defaults.backup.schedule,
+            retention: args.backup?.retention ?? defaults.backup.retention,
+            size: args.backup?.size ?? defaults.backup.size,
         };
         const defragSchedule = args.defragSchedule ?? "30 3 * * 0";
         const antiAffinity = args.antiAffinity ?? (ha ? "required" : "preferred");

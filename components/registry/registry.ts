@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
-import { CommonArgs, ResourceRequirements, isHighlyAvailable } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources, toK8s } from "../core/resources";
@@ -25,7 +25,7 @@ export interface FilesystemRegistryStorage {
     type: "filesystem";
     /** StorageClass. @default the cluster default */
     storageClass?: pulumi.Input<string>;
-    /** Size. @default "20Gi" */
+    /** Size. @default registryDefaults(environment).size: 5Gi in local, 20Gi elsewhere */
     size?: string;
     /** Access mode; more than one replica needs ReadWriteMany. @default "ReadWriteOnce" */
     accessMode?: "ReadWriteOnce" | "ReadWriteMany";
@@ -35,6 +35,11 @@ export interface FilesystemRegistryStorage {
 export type RegistryTls =
     | { ca: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string> } }
     | { secretName: pulumi.Input<string> };
+
+/** What `Registry` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function registryDefaults(env: Environment): { replicas: number; size: string } {
+    return { replicas: isHighlyAvailable(env) ? 2 : 1, size: env === "local" ? "5Gi" : "20Gi" };
+}
 
 /** Arguments of `Registry`. */
 export interface RegistryArgs extends CommonArgs {
@@ -46,7 +51,7 @@ export interface RegistryArgs extends CommonArgs {
     tls: RegistryTls;
     /** Namespace (created). @default "containercloud-registry" */
     namespace?: string;
-    /** Replicas. @default 2 in staging/prod, 1 elsewhere */
+    /** Replicas. @default registryDefaults(environment).replicas: 2 in staging/prod, 1 elsewhere */
     replicas?: number;
     /** Pull-through cache of an upstream registry (a proxy registry accepts no pushes). @default none */
     proxy?: { remoteUrl: string; username?: pulumi.Input<string>; password?: pulumi.Input<string> };
@@ -80,8 +85,8 @@ export class Registry extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:registry:Registry", name, {}, opts);
-        const ha = isHighlyAvailable(args.environment);
-        this.replicas = args.replicas ?? (ha ? 2 : 1);
+        const defaults = registryDefaults(args.environment);
+        this.replicas = args.replicas ?? defaults.replicas;
         const nsName = args.namespace ?? "containercloud-registry";
         const username = args.username ?? "platform";
         const gcSchedule = args.gcSchedule ?? "0 3 * * 6";
@@ -198,7 +203,7 @@ export class Registry extends pulumi.ComponentResource {
                 spec: {
                     accessModes: [args.storage.accessMode ?? "ReadWriteOnce"],
                     storageClassName: args.storage.storageClass,
-                    resources: { requests: { storage: args.storage.size ?? "20Gi" } },
+                    resources: { requests: { storage: args.storage.size ?? defaults.size } },
                 },
             }, { parent: this });
             dataVolumes.push({ name: "data", persistentVolumeClaim: { claimName: pvc.metadata.name } });

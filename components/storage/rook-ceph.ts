@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8sPackage from "@pulumi/kubernetes";
 import * as k8s from "../core/k8s";
-import { CommonArgs, ResourceRequirements, isHighlyAvailable } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
@@ -29,6 +29,15 @@ export interface HelmOperator {
 /** The Rook operator is installed and upgraded elsewhere; only the custom resources are created here. */
 export interface ExternalOperator {
     mode: "external";
+}
+
+/**
+ * What `RookCeph` takes where its args leave a value out, per environment: staging and prod are
+ * highly available. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal.
+ */
+export function rookCephDefaults(env: Environment): { monCount: number; mgrCount: number; allowMultiplePerNode: boolean; replicas: number; reclaimPolicy: "Delete" | "Retain" } {
+    const ha = isHighlyAvailable(env);
+    return { monCount: ha ? 3 : 1, mgrCount: ha ? 2 : 1, allowMultiplePerNode: !ha, replicas: ha ? 3 : 1, reclaimPolicy: ha ? "Retain" : "Delete" };
 }
 
 /** Arguments of `RookCeph`. */
@@ -98,11 +107,12 @@ export class RookCeph extends pulumi.ComponentResource {
         const installCrds = args.installCrds ?? false;
         const nsName = args.namespace ?? "rook-ceph";
         const operatorNs = args.operatorNamespace ?? "rook-ceph";
-        this.monCount = args.monCount ?? (ha ? 3 : 1);
-        const mgrCount = args.mgrCount ?? (ha ? 2 : 1);
-        const allowMultiplePerNode = args.allowMultiplePerNode ?? (args.environment === "local" || args.environment === "dev");
-        this.replicas = args.replicas ?? (ha ? 3 : 1);
-        const reclaimPolicy = args.reclaimPolicy ?? (ha ? "Retain" : "Delete");
+        const defaults = rookCephDefaults(args.environment);
+        this.monCount = args.monCount ?? defaults.monCount;
+        const mgrCount = args.mgrCount ?? defaults.mgrCount;
+        const allowMultiplePerNode = args.allowMultiplePerNode ?? defaults.allowMultiplePerNode;
+        this.replicas = args.replicas ?? defaults.replicas;
+        const reclaimPolicy = args.reclaimPolicy ?? defaults.reclaimPolicy;
         const defaultClass = args.defaultStorageClass ?? true;
         const port = args.objectStorePort ?? 80;
         const classNames = {

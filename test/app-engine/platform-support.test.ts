@@ -19,7 +19,7 @@ describe("PlatformSupport", () => {
 
     it("keeps Prometheus data on the block class for the environment's retention", () => {
         const sts = rec.one("kubernetes:apps/v1:StatefulSet", "mon-prometheus");
-        assert.ok(podSpecOf(sts).containers[0].args.includes("--storage.tsdb.retention.time=15d"));
+        assert.ok(podSpecOf(sts).containers[0].args.includes("--storage.tsdb.retention.time=30d"));
         assert.equal(sts.inputs.spec.volumeClaimTemplates[0].spec.storageClassName, "ceph-block");
     });
 
