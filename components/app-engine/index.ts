@@ -20,11 +20,13 @@ export { PlatformControl, PRIORITY_CLASSES, renderPriorityClasses, nodeRoleSpec,
 export type { PlatformControlArgs, NodeRole, ResourceAudit, ResourceSum } from "./platform-control";
 export { ManageSystem, bindingSubjects } from "./manage-system";
 export type { ManageSystemArgs } from "./manage-system";
+export { PlatformSupport, DEFAULT_SUPPORT_SIZES, platformSupportDefaults } from "./platform-support";
+export type { PlatformSupportArgs, PlatformSupportSizes } from "./platform-support";
 export {
-    PlatformSupport, renderPrometheusConfig, renderAlertRules, renderAlertmanagerConfig, renderGrafanaDatasources,
-    renderGrafanaDashboardProvider, renderOverviewDashboard, renderOtelCollectorConfig, DEFAULT_SUPPORT_SIZES,
-} from "./platform-support";
-export type { PlatformSupportArgs, PlatformSupportSizes, PrometheusConfigOptions } from "./platform-support";
+    renderPrometheusConfig, renderAlertRules, renderAlertmanagerConfig, renderGrafanaDatasources,
+    renderGrafanaDashboardProvider, renderOverviewDashboard, renderOtelCollectorConfig,
+} from "./platform-support-config";
+export type { PrometheusConfigOptions } from "./platform-support-config";
 export { LogCenter, renderFluentBitConfig, renderLokiConfig, retentionHours } from "./log-center";
 export type { LogCenterArgs, LokiStorage, FluentBitConfigOptions } from "./log-center";
 export { CodeCenter, giteaEnv, buildctlArgs } from "./code-center";
