@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { flanneldArgs, renderCniConf, renderNetConf, validateFlannelArgs } from "../../components/network/flannel";
+import { flanneldArgs, renderCniConf, renderNetConf, validateFlannelArgs } from "../../components/network/flannel-config";
 import { kubeRouterArgs } from "../../components/network/kube-router";
 import { policyExemptionAnnotation } from "../../components/core/policy-exemptions";
 
