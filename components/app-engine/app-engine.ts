@@ -21,7 +21,7 @@ import { PlatformContext } from "../core/context";
 import { TenantQuota } from "../tenancy/tenant-namespace";
 import { Environment } from "../core/types";
 import { AppManifest } from "./app-manifest";
-import type { BindingSecretRef } from "./app";
+import type { BindingSecretRef } from "./bindings";
 import { AppRouter, AppRouterArgs, PlatformRoute, platformHosts } from "./app-router";
 import { AppRuntime, AppRuntimeArgs } from "./app-runtime";
 import { Services, ServicesArgs, serviceInstancesForApps } from "./services";

@@ -9,7 +9,8 @@ import type * as dockerTypes from "@pulumi/docker";
 import { CommonArgs } from "../core/types";
 import { RegistryContext, TenantContext } from "../core/context";
 import { AppManifest } from "./app-manifest";
-import { App, AppBinding, BindingSecretRef } from "./app";
+import { App } from "./app";
+import { AppBinding, BindingSecretRef } from "./bindings";
 import { bindingKey } from "./services";
 import { WorkloadFootprint } from "./workload";
 

@@ -4,8 +4,10 @@ export {
     SERVICE_TYPES, SIZE_PRESETS,
 } from "./app-manifest";
 export type { AppManifest, ProcessSpec, ServiceBindingSpec, ServiceType, AppParseResult, AppsLoadResult } from "./app-manifest";
-export { App, BINDING_KEYS, BINDING_ROOT, bindingEnvVars, bindingProjectedVolume, bindingEnvPrefix, renderProbes, imageVersion, mergeSameHost } from "./app";
-export type { AppArgs, AppBinding, BindingSecretRef } from "./app";
+export { App, renderProbes, imageVersion, mergeSameHost } from "./app";
+export type { AppArgs } from "./app";
+export { BINDING_KEYS, BINDING_ROOT, bindingEnvVars, bindingProjectedVolume, bindingEnvPrefix } from "./bindings";
+export type { AppBinding, BindingSecretRef } from "./bindings";
 export {
     AppRouter, HAPROXY_CONTROLLER, TRACK_LABEL, ROUTER_NAMESPACE_LABELS, appHost, platformHosts, trafficSplitAnnotations, renderIngressSpec, renderRouterConfig,
 } from "./app-router";
