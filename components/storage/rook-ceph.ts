@@ -154,33 +154,7 @@ export class RookCeph extends pulumi.ComponentResource {
         }
 
         if (operator.mode === "helm") {
-            let operatorNamespace: pulumi.Input<string> = namespace;
-            if (operatorNs !== nsName) {
-                const ons = new k8s.core.v1.Namespace(`${name}-operator-ns`, {
-                    metadata: { name: operatorNs, labels: { ...labels, ...privileged } },
-                }, { parent: this });
-                operatorNamespace = ons.metadata.name;
-                deps.push(ons);
-            }
-            const opImage = splitTag(mirrorImage(operator.image ?? ROOK_OPERATOR_IMAGE, args.imageMirror));
-            const opRes = args.resources?.operator ?? resources("100m", "128Mi", "500m", "512Mi");
-            // helm.v4 renders in the provider, so the image-mirror transformation cannot see its
-            // children: the operator image is set through the chart's values instead.
-            // The whole kubernetes package, loaded only here (components/core/k8s.ts says why).
-            const { helm } = require("@pulumi/kubernetes") as typeof k8sPackage;
-            deps.push(new helm.v4.Chart(`${name}-operator`, {
-                chart: "rook-ceph",
-                version: operator.chartVersion ?? ROOK_CHART_VERSION,
-                repositoryOpts: { repo: operator.chartRepo ?? ROOK_CHART_REPO },
-                namespace: operatorNamespace,
-                values: {
-                    image: { repository: opImage.repository, tag: opImage.tag },
-                    crds: { enabled: true },
-                    resources: { requests: { ...opRes.requests }, limits: { ...opRes.limits } },
-                    enableDiscoveryDaemon: false,
-                    monitoring: { enabled: false },
-                },
-            }, { parent: this, dependsOn: deps.slice() }));
+            deps.push(...this.operatorChart(name, args, operator, { nsName, operatorNs, namespace, labels: { ...labels, ...privileged } }, deps.slice()));
         }
         const crOpts = { parent: this, dependsOn: deps.slice() };
 
@@ -264,6 +238,43 @@ export class RookCeph extends pulumi.ComponentResource {
             bucketStorageClass: this.bucketStorageClass,
             objectStoreEndpoint: this.objectStoreEndpoint,
         });
+    }
+
+    /**
+     * The Rook operator from its Helm chart, in its own namespace when that differs from the
+     * cluster's; returns what the cluster resources wait for (the namespace, the chart).
+     */
+    private operatorChart(name: string, args: RookCephArgs, operator: HelmOperator, where: { nsName: string; operatorNs: string; namespace: pulumi.Output<string>; labels: Record<string, string> }, deps: pulumi.Resource[]): pulumi.Resource[] {
+        const { nsName, operatorNs, namespace } = where;
+        const created: pulumi.Resource[] = [];
+        let operatorNamespace: pulumi.Input<string> = namespace;
+        if (operatorNs !== nsName) {
+            const ons = new k8s.core.v1.Namespace(`${name}-operator-ns`, {
+                metadata: { name: operatorNs, labels: where.labels },
+            }, { parent: this });
+            operatorNamespace = ons.metadata.name;
+            created.push(ons);
+        }
+        const opImage = splitTag(mirrorImage(operator.image ?? ROOK_OPERATOR_IMAGE, args.imageMirror));
+        const opRes = args.resources?.operator ?? resources("100m", "128Mi", "500m", "512Mi");
+        // helm.v4 renders in the provider, so the image-mirror transformation cannot see its
+        // children: the operator image is set through the chart's values instead.
+        // The whole kubernetes package, loaded only here (components/core/k8s.ts says why).
+        const { helm } = require("@pulumi/kubernetes") as typeof k8sPackage;
+        created.push(new helm.v4.Chart(`${name}-operator`, {
+            chart: "rook-ceph",
+            version: operator.chartVersion ?? ROOK_CHART_VERSION,
+            repositoryOpts: { repo: operator.chartRepo ?? ROOK_CHART_REPO },
+            namespace: operatorNamespace,
+            values: {
+                image: { repository: opImage.repository, tag: opImage.tag },
+                crds: { enabled: true },
+                resources: { requests: { ...opRes.requests }, limits: { ...opRes.limits } },
+                enableDiscoveryDaemon: false,
+                monitoring: { enabled: false },
+            },
+        }, { parent: this, dependsOn: [...deps, ...created] }));
+        return created;
     }
 }
 
