@@ -193,7 +193,22 @@ export class LogCenter extends pulumi.ComponentResource {
         }, { parent: this });
         const namespace = ns.metadata.name;
 
-        // --- Loki ---
+        const w: LogSettings = { name, args, nsName, namespace, lokiRes, fbRes, lokiStorage };
+        this.loki(w);
+        this.fluentBit(w);
+
+        this.lokiUrl = `http://loki.${nsName}.svc:3100`;
+        this.namespaceName = namespace;
+        this.footprint = [
+            { module: "log-center", name: "loki", replicas: 1, containers: [lokiRes], storage: lokiStorage },
+            { module: "log-center", name: "fluent-bit", replicas: 1, perNode: true, containers: [fbRes] },
+        ];
+        this.registerOutputs({ lokiUrl: this.lokiUrl, namespaceName: this.namespaceName });
+    }
+
+    /** Loki: chunk storage (a bucket claim or its volume), config, Service and StatefulSet. */
+    private loki(w: LogSettings): void {
+        const { name, args, namespace, lokiRes, lokiStorage } = w;
         const loki = { labels: standardLabels("loki", "log-center", args.labels), selector: selectorLabels("loki", "log-center") };
         let bucketEnv: k8s.types.input.core.v1.EnvFromSource[] = [];
         if (this.storage.kind === "bucket") {
@@ -247,8 +262,11 @@ export class LogCenter extends pulumi.ComponentResource {
                 }],
             },
         }, { parent: this });
+    }
 
-        // --- Fluent Bit ---
+    /** Fluent Bit on every node, shipping container logs to Loki, with the RBAC to read pod metadata. */
+    private fluentBit(w: LogSettings): void {
+        const { name, args, nsName, namespace, fbRes } = w;
         const fb = { labels: standardLabels("fluent-bit", "log-center", args.labels), selector: selectorLabels("fluent-bit", "log-center") };
         const fbSa = new k8s.core.v1.ServiceAccount(`${name}-fluent-bit-sa`, { metadata: { name: "fluent-bit", namespace, labels: fb.labels } }, { parent: this });
         const fbCr = new k8s.rbac.v1.ClusterRole(`${name}-fluent-bit-cr`, {
@@ -319,13 +337,16 @@ export class LogCenter extends pulumi.ComponentResource {
                 },
             },
         }, { parent: this });
-
-        this.lokiUrl = `http://loki.${nsName}.svc:3100`;
-        this.namespaceName = namespace;
-        this.footprint = [
-            { module: "log-center", name: "loki", replicas: 1, containers: [lokiRes], storage: lokiStorage },
-            { module: "log-center", name: "fluent-bit", replicas: 1, perNode: true, containers: [fbRes] },
-        ];
-        this.registerOutputs({ lokiUrl: this.lokiUrl, namespaceName: this.namespaceName });
     }
+}
+
+/** What `LogCenter`'s steps share: the resolved args and the namespace. */
+interface LogSettings {
+    name: string;
+    args: LogCenterArgs;
+    nsName: string;
+    namespace: pulumi.Output<string>;
+    lokiRes: ResourceRequirements;
+    fbRes: ResourceRequirements;
+    lokiStorage: string;
 }
