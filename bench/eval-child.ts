@@ -20,7 +20,6 @@ import type { BenchRecorder } from "../scripts/lib/bench-mocks";
 import { FloorFixture, replayFloor } from "../scripts/lib/bench-floor";
 import type { ParseResult } from "../stacks/config";
 import { appConfigCandidates, appManifestYaml, benchApps, benchTeams, benchTenants } from "../scripts/lib/bench-apps";
-import { skipUnusedPromiseStacks, withoutSourceMaps } from "../stacks/stack-traces";
 
 /** What the parent asks for. */
 export interface EvalRequest {
@@ -39,11 +38,6 @@ export interface EvalRequest {
     scale?: "apps" | "tenants";
     /** Floor mode: the fixture to replay. Program mode: where to write the recorded fixture, if set. */
     fixture?: string;
-    /**
-     * Construct with source-mapped stack traces, as Node runs a program with source maps on, instead of
-     * inside `withoutSourceMaps` as stacks/index.ts does (both modes alike). @default false
-     */
-    mappedConstruction?: boolean;
     /** Scratch folder for generated app manifests. */
     scratch?: string;
 }
@@ -75,12 +69,6 @@ export interface EvalResult {
     calls: number;
 }
 
-/**
- * The program's modules, required by a computed path: a literal one would put them into this
- * script's own bundle (stacks/ts-register.cjs), which the floor's child loads too.
- */
-const PROGRAM = path.join(__dirname, "program.ts");
-
 function fail(msg: string): never {
     console.log(`BENCH_ERROR ${JSON.stringify(msg)}`);
     process.exit(1);
@@ -91,7 +79,11 @@ process.on("uncaughtException", (e) => fail(`uncaught exception: ${e.stack ?? St
 
 async function runProgram(req: EvalRequest, rec: BenchRecorder): Promise<Measured> {
     const t0 = performance.now();
-    const program = require(PROGRAM) as typeof import("./program");
+    // Required here, not imported at the top: the floor's child must not load the program.
+    const program = {
+        ...(require("../stacks/config") as typeof import("../stacks/config")),
+        ...(require("../stacks/platform") as typeof import("../stacks/platform")),
+    };
     const t1 = performance.now();
 
     if (req.config === undefined) {
@@ -139,7 +131,7 @@ async function runProgram(req: EvalRequest, rec: BenchRecorder): Promise<Measure
         fail(`invalid stack config:\n${config.issues.map(program.formatIssue).join("\n")}`);
     }
     // As stacks/index.ts constructs it.
-    return constructAndSettle(req, rec, { t0, t1 }, () => program.buildPlatform(config.config), scaledBy);
+    return constructAndSettle(rec, { t0, t1 }, () => program.buildPlatform(config.config), scaledBy);
 }
 
 async function runFloor(req: EvalRequest, rec: BenchRecorder): Promise<Measured> {
@@ -149,8 +141,7 @@ async function runFloor(req: EvalRequest, rec: BenchRecorder): Promise<Measured>
     const p = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
     // CustomResource is abstract in the typings only; an empty subclass adds no behaviour.
     class FloorCustom extends p.CustomResource {}
-    // Under the same stack-trace regime as the program: the comparison is of the code alone.
-    return constructAndSettle(req, rec, { t0, t1 }, () => replayFloor<pulumi.Resource>(fixture.resources, {
+    return constructAndSettle(rec, { t0, t1 }, () => replayFloor<pulumi.Resource>(fixture.resources, {
         custom: (type, name, inputs, opts) => new FloorCustom(type, name, inputs, opts),
         component: (type, name, opts) => new p.ComponentResource(type, name, {}, opts),
     }), fixture.scaled);
@@ -163,10 +154,8 @@ type Measured = Omit<EvalResult, "bootMs" | "mocksMs" | "maxRssBytes" | "totalMs
  * Constructs, waits until every registration is answered, and reports the phases: loading from
  * `t0` to `t1`, then everything up to the end of construction (config parsing included), then settling.
  */
-async function constructAndSettle(req: EvalRequest, rec: BenchRecorder, t: { t0: number; t1: number }, build: () => unknown, scaledBy: string): Promise<Measured> {
-    // As stacks/index.ts does, on both sides.
-    skipUnusedPromiseStacks();
-    construct(req, build);
+async function constructAndSettle(rec: BenchRecorder, t: { t0: number; t1: number }, build: () => unknown, scaledBy: string): Promise<Measured> {
+    build();
     const t2 = performance.now();
     await settle(rec);
     const t3 = performance.now();
@@ -179,15 +168,6 @@ async function constructAndSettle(req: EvalRequest, rec: BenchRecorder, t: { t0:
         scaledBy,
         calls: rec.calls.length,
     };
-}
-
-/** Runs a construction as the program does (source maps off while it runs), or mapped for the what-if. */
-function construct(req: EvalRequest, build: () => unknown): void {
-    if (req.mappedConstruction === true) {
-        build();
-    } else {
-        withoutSourceMaps(build);
-    }
 }
 
 /** Waits for Pulumi's RPC queue, then once more if anything registered late (e.g. from an apply). */

@@ -7,9 +7,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatIssue, fromPulumiConfig, parsePlatformConfig } from "./config";
 import { buildPlatform } from "./platform";
 import { clusterProvider } from "./provider";
-import { skipUnusedPromiseStacks, withoutSourceMaps } from "./stack-traces";
-
-skipUnusedPromiseStacks();
 
 const projectDir = path.resolve(__dirname, "..");
 const parsed = parsePlatformConfig(fromPulumiConfig(pulumi.runtime.allConfig()));
@@ -18,7 +15,7 @@ if (!parsed.ok) {
 }
 const config = parsed.config;
 const provider = clusterProvider(config.cluster, projectDir);
-const platform = withoutSourceMaps(() => buildPlatform(config, { providers: { kubernetes: provider } }));
+const platform = buildPlatform(config, { providers: { kubernetes: provider } });
 
 export const environment = config.environment;
 export const domain = config.domain;

@@ -19,8 +19,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformContext } from "../core/context";
 import { TenantQuota } from "../tenancy/tenant-namespace";
+import { Environment } from "../core/types";
 import { AppManifest } from "./app-manifest";
-import type { BindingSecretRef } from "./app";
+import type { BindingSecretRef } from "./bindings";
 import { AppRouter, AppRouterArgs, PlatformRoute, platformHosts } from "./app-router";
 import { AppRuntime, AppRuntimeArgs } from "./app-runtime";
 import { Services, ServicesArgs, serviceInstancesForApps } from "./services";
@@ -29,7 +30,7 @@ import { ManageSystem, ManageSystemArgs } from "./manage-system";
 import { PlatformSupport, PlatformSupportArgs } from "./platform-support";
 import { LogCenter, LogCenterArgs } from "./log-center";
 import { CodeCenter, CodeCenterArgs } from "./code-center";
-import { Certificate, CertificateAuthority } from "./secret-source";
+import { Certificate, CertificateAuthority } from "../secrets";
 import { WorkloadFootprint } from "./workload";
 
 /** Every module's switch. */
@@ -47,6 +48,14 @@ export type RouterTls =
     /** HAProxy's own fake certificate. */
     | { mode: "none" };
 
+/**
+ * The router's certificate where `router.tls` is left out: prod expects the site's wildcard Secret
+ * `wildcard-tls` in the router namespace, every other environment a platform CA. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal.
+ */
+export function routerTlsDefault(env: Environment): RouterTls {
+    return env === "prod" ? { mode: "secret", secretName: "wildcard-tls" } : { mode: "self-signed" };
+}
+
 /** Arguments of `AppEngine`: the platform context plus one optional block per module. */
 export interface AppEngineArgs {
     /** What the infrastructure layer provides. */
@@ -61,7 +70,7 @@ export interface AppEngineArgs {
     platformCa?: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string> };
     /** Quota per team (one namespace's), for the resource audit. @default {} */
     quotas?: Record<string, TenantQuota>;
-    /** App Router. @default enabled, defaults of AppRouter, tls self-signed outside staging/prod */
+    /** App Router. @default enabled, defaults of AppRouter, tls routerTlsDefault(environment) */
     router?: ModuleSwitch & Pick<AppRouterArgs, "namespace" | "replicas" | "ingressClassName" | "serviceType" | "edgePlacement" | "resources"> & { tls?: RouterTls };
     /** App Runtime. @default enabled */
     runtime?: ModuleSwitch & Pick<AppRuntimeArgs, "sourceRoot">;
@@ -148,33 +157,6 @@ export class AppEngine extends pulumi.ComponentResource {
 
         if (on(args.router)) {
             const r = args.router ?? {};
-            const tls = r.tls ?? (ctx.environment === "staging" || ctx.environment === "prod" ? { mode: "none" } : { mode: "self-signed" });
-            let routerTls: AppRouterArgs["tls"];
-            if (tls.mode === "secret") {
-                routerTls = { secretName: tls.secretName };
-            } else if (tls.mode === "self-signed") {
-                const ca = args.platformCa ?? new CertificateAuthority(`${name}-ca`, { commonName: `Container Cloud CA (${ctx.domain})`, organization: "containercloud" }, { parent: this });
-                const cert = new Certificate(`${name}-router-cert`, {
-                    caCertPem: ca.certPem,
-                    caKeyPem: ca.keyPem,
-                    commonName: `*.${ctx.domain}`,
-                    dnsNames: routerCertificateNames(ctx.domain, Object.keys(ctx.tenants)),
-                    usages: ["server"],
-                }, { parent: this });
-                routerTls = { certificatePem: pulumi.interpolate`${cert.certPem}${ca.certPem}`, privateKeyPem: cert.keyPem };
-            }
-            const platformRoutes: PlatformRoute[] = [];
-            if (ctx.registry) {
-                const addr = pulumi.output(ctx.registry.internalHost).apply((h) => {
-                    const a = parseServiceAddress(h);
-                    if (!a) {
-                        throw new Error(`registry.internalHost "${h}" is not an in-cluster service address (service.namespace.svc:port)`);
-                    }
-                    return a;
-                });
-                // The registry terminates TLS itself (platform CA or its own secret): re-encrypt to it.
-                platformRoutes.push({ host: hosts.registry, namespace: addr.namespace, serviceName: addr.service, servicePort: addr.port, tlsBackend: true });
-            }
             this.router = new AppRouter(`${name}-router`, {
                 ...common,
                 domain: ctx.domain,
@@ -184,9 +166,9 @@ export class AppEngine extends pulumi.ComponentResource {
                 serviceType: r.serviceType,
                 edgePlacement: r.edgePlacement,
                 resources: r.resources,
-                tls: routerTls,
+                tls: this.routerTls(name, args, r.tls ?? routerTlsDefault(ctx.environment)),
                 priorityClassName: pc("platformCritical"),
-                platformRoutes,
+                platformRoutes: registryRoutes(ctx, hosts.registry),
             }, { parent: this, dependsOn });
             footprints.push(...this.router.footprint);
         }
@@ -229,20 +211,7 @@ export class AppEngine extends pulumi.ComponentResource {
 
         const bindingSecrets: Record<string, BindingSecretRef> = {};
         if (on(args.services)) {
-            const namespaceOf = (team: string) => {
-                const t = ctx.tenants[team];
-                if (!t || t.namespaces.length === 0) {
-                    throw new pulumi.ResourceError(`app of team ${team}: team: no tenant "${team}" (known: ${Object.keys(ctx.tenants).join(", ") || "none"}); add it to containercloud:tenancy.teams`, this);
-                }
-                return t.namespaces[0];
-            };
-            this.services = new Services(`${name}-services`, {
-                ...common,
-                storageClass: ctx.storage.blockStorageClass,
-                instances: serviceInstancesForApps(apps, namespaceOf),
-                sizes: args.services?.sizes,
-                priorityClassName: pc("apps"),
-            }, { parent: this, dependsOn });
+            this.services = this.createServices(name, args, apps, pc("apps"));
             for (const [key, inst] of Object.entries(this.services.instances)) {
                 bindingSecrets[key] = { name: inst.bindingSecretName, secret: inst.bindingSecret };
             }
@@ -315,4 +284,62 @@ export class AppEngine extends pulumi.ComponentResource {
         };
         this.registerOutputs({ resourceAudit: this.resourceAudit, urls: this.urls, enabledModules: this.enabledModules });
     }
+
+    /** The router's certificate: the named Secret, or one for the domain and every team's subdomain from the platform CA. */
+    private routerTls(name: string, args: AppEngineArgs, tls: RouterTls): AppRouterArgs["tls"] {
+        const ctx = args.context;
+        let routerTls: AppRouterArgs["tls"];
+        if (tls.mode === "secret") {
+            routerTls = { secretName: tls.secretName };
+        } else if (tls.mode === "self-signed") {
+            const ca = args.platformCa ?? new CertificateAuthority(`${name}-ca`, { commonName: `Container Cloud CA (${ctx.domain})`, organization: "containercloud" }, { parent: this });
+            const cert = new Certificate(`${name}-router-cert`, {
+                caCertPem: ca.certPem,
+                caKeyPem: ca.keyPem,
+                commonName: `*.${ctx.domain}`,
+                dnsNames: routerCertificateNames(ctx.domain, Object.keys(ctx.tenants)),
+                usages: ["server"],
+            }, { parent: this });
+            routerTls = { certificatePem: pulumi.interpolate`${cert.certPem}${ca.certPem}`, privateKeyPem: cert.keyPem };
+        }
+        return routerTls;
+    }
+
+    /** The Services module: backing service instances for every app's bindings, in its team's first namespace. */
+    private createServices(name: string, args: AppEngineArgs, apps: AppManifest[], priorityClassName: string | undefined): Services {
+        const ctx = args.context;
+        const common = { environment: ctx.environment, imageMirror: ctx.imageMirror };
+        const dependsOn = ctx.dependsOn;
+        const namespaceOf = (team: string) => {
+            const t = ctx.tenants[team];
+            if (!t || t.namespaces.length === 0) {
+                throw new pulumi.ResourceError(`app of team ${team}: team: no tenant "${team}" (known: ${Object.keys(ctx.tenants).join(", ") || "none"}); add it to containercloud:tenancy.teams`, this);
+            }
+            return t.namespaces[0];
+        };
+        return new Services(`${name}-services`, {
+            ...common,
+            storageClass: ctx.storage.blockStorageClass,
+            instances: serviceInstancesForApps(apps, namespaceOf),
+            sizes: args.services?.sizes,
+            priorityClassName,
+        }, { parent: this, dependsOn });
+    }
+}
+
+/** The routes the router serves for platform services: the registry, re-encrypted to its own TLS. */
+function registryRoutes(ctx: PlatformContext, registryHost: string): PlatformRoute[] {
+    const platformRoutes: PlatformRoute[] = [];
+    if (ctx.registry) {
+        const addr = pulumi.output(ctx.registry.internalHost).apply((h) => {
+            const a = parseServiceAddress(h);
+            if (!a) {
+                throw new Error(`registry.internalHost "${h}" is not an in-cluster service address (service.namespace.svc:port)`);
+            }
+            return a;
+        });
+        // The registry terminates TLS itself (platform CA or its own secret): re-encrypt to it.
+        platformRoutes.push({ host: registryHost, namespace: addr.namespace, serviceName: addr.service, servicePort: addr.port, tlsBackend: true });
+    }
+    return platformRoutes;
 }

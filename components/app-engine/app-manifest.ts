@@ -7,22 +7,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parse as parseYaml } from "yaml";
 import * as z from "zod";
-import { en } from "zod/locales";
 import { isPinned } from "../core/images";
 import { ResourceRequirements } from "../core/types";
 import { parseBytes, parseMillicores } from "../core/resources";
-import { parseYamlCached } from "../core/yaml-cache";
+import { cpuMemory, describeValue, dnsLabel, valueAt } from "../core/validators";
 
-// zod's English messages, installed here for the reason given in stacks/config/index.ts: this
-// module is also used without the stack config (a library consumer's own program).
-z.config(en());
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const dnsLabel = z.string().regex(DNS_LABEL, "must be a DNS label: lower-case letters, digits and '-'");
-const cpuQuantity = z.string().regex(/^\d+(\.\d+)?m?$/, "must be a CPU quantity such as 250m or 2");
-const byteQuantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/, "must be a quantity such as 512Mi or 2Gi");
-const cpuMemory = z.strictObject({ cpu: cpuQuantity, memory: byteQuantity });
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Backing services an app may bind, provided by the Services module. */
@@ -187,25 +178,6 @@ export type AppManifest = Omit<z.infer<typeof appManifestSchema>, "services" | "
 /** Either the app or every problem, one line each. */
 export type AppParseResult = { ok: true; app: AppManifest } | { ok: false; errors: string[] };
 
-function describeValue(v: unknown): string {
-    if (v === undefined) {
-        return "nothing";
-    }
-    const s = JSON.stringify(v);
-    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
-function valueAt(root: unknown, p: PropertyKey[]): unknown {
-    let cur: unknown = root;
-    for (const k of p) {
-        if (cur === null || typeof cur !== "object") {
-            return undefined;
-        }
-        cur = (cur as Record<PropertyKey, unknown>)[k];
-    }
-    return cur;
-}
-
 function fieldPath(p: PropertyKey[]): string {
     let out = "";
     for (const k of p) {
@@ -280,25 +252,17 @@ function crossFieldProblems(app: z.infer<typeof appManifestSchema>): [string, st
 }
 
 /**
- * Manifests in one batch from which zod's JIT (a parser generated with `new Function` per object
- * schema on first use) pays for itself: measured ≈100 (2 apps: 8 ms with it, 2.5 ms without; 1,000
- * apps: 81 ms with, 106 ms without).
- */
-export const JIT_PAYS_OFF_AT = 100;
-
-/**
  * Parses one raw manifest. `source` (a file path or `stack config apps[0]`) names the app in
  * errors when the manifest has no usable name. Every error is one line:
- * `app <name>: <field>: <problem> (got <value>)`. `batch` is how many manifests are parsed in a row
- * (with `JIT_PAYS_OFF_AT` or more, zod's JIT is used).
+ * `app <name>: <field>: <problem> (got <value>)`.
  */
-export function parseAppManifest(raw: unknown, source: string, batch = 1): AppParseResult {
+export function parseAppManifest(raw: unknown, source: string): AppParseResult {
     const rawName = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>).name : undefined;
     const label = typeof rawName === "string" && rawName !== "" ? rawName : source;
     const line = (field: string, message: string, value: unknown) =>
         value === undefined ? `app ${label}: ${field}: ${message}` : `app ${label}: ${field}: ${message} (got ${describeValue(value)})`;
 
-    const result = appManifestSchema.safeParse(raw, { jitless: batch < JIT_PAYS_OFF_AT });
+    const result = appManifestSchema.safeParse(raw);
     if (!result.success) {
         const errors = result.error.issues.map((issue) => {
             const value = issue.code === "unrecognized_keys" ? undefined : valueAt(raw, issue.path);
@@ -356,7 +320,7 @@ export function parseAppManifests(raws: { raw: unknown; source: string }[]): App
     const errors: string[] = [];
     const seen = new Map<string, string>();
     for (const { raw, source } of raws) {
-        const r = parseAppManifest(raw, source, raws.length);
+        const r = parseAppManifest(raw, source);
         if (!r.ok) {
             errors.push(...r.errors);
             continue;
@@ -375,8 +339,7 @@ export function parseAppManifests(raws: { raw: unknown; source: string }[]): App
 
 /**
  * Reads every `*.yaml`/`*.yml` manifest in `dir` (sorted, so the order is stable). A missing
- * folder means no apps. YAML syntax errors are reported as one line naming the file. What a file
- * parses to is cached by its text (`parseYamlCached`), so unchanged manifests are not parsed again.
+ * folder means no apps. YAML syntax errors are reported as one line naming the file.
  */
 export function readAppManifestDir(dir: string): { raws: { raw: unknown; source: string }[]; errors: string[] } {
     if (!fs.existsSync(dir)) {
@@ -387,7 +350,7 @@ export function readAppManifestDir(dir: string): { raws: { raw: unknown; source:
     for (const file of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
         const full = path.join(dir, file);
         try {
-            raws.push({ raw: parseYamlCached(fs.readFileSync(full, "utf8"), full), source: full });
+            raws.push({ raw: parseYaml(fs.readFileSync(full, "utf8")) as unknown, source: full });
         } catch (e) {
             errors.push(`app ${full}: (file): not valid YAML: ${(e as Error).message.split("\n")[0]}`);
         }

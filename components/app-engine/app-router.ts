@@ -117,13 +117,19 @@ export interface PlatformRoute {
     tlsBackend?: boolean;
 }
 
+/** What `AppRouter` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function appRouterDefaults(env: Environment): { replicas: number; edgePlacement: RolePlacement } {
+    const replicas: Record<Environment, number> = { local: 1, dev: 1, staging: 2, prod: 3 };
+    return { replicas: replicas[env], edgePlacement: isHighlyAvailable(env) ? "required" : "preferred" };
+}
+
 /** Arguments of `AppRouter`. */
 export interface AppRouterArgs extends CommonArgs {
     /** Base domain; apps get `<app>.<team>.<domain>`. */
     domain: string;
     /** Namespace of the gateway. @default "containercloud-router" */
     namespace?: string;
-    /** Gateway replicas. @default 3 in staging/prod, 1 elsewhere */
+    /** Gateway replicas. @default appRouterDefaults(environment).replicas: 3 in prod, 2 in staging, 1 elsewhere */
     replicas?: number;
     /** IngressClass name apps and platform routes use. @default "containercloud" */
     ingressClassName?: string;
@@ -170,13 +176,13 @@ export class AppRouter extends pulumi.ComponentResource {
     constructor(name: string, args: AppRouterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:appengine:AppRouter", name, {}, opts);
         const env = args.environment;
-        const ha = isHighlyAvailable(env);
-        this.replicas = args.replicas ?? (ha ? 3 : 1);
+        const defaults = appRouterDefaults(env);
+        this.replicas = args.replicas ?? defaults.replicas;
         if (this.replicas < 1) {
             throw new pulumi.ResourceError(`router replicas must be 1 or more (got ${this.replicas}): set appEngine.router.replicas`, this);
         }
         this.ingressClassName = args.ingressClassName ?? "containercloud";
-        this.edgePlacement = args.edgePlacement ?? (ha ? "required" : "preferred");
+        this.edgePlacement = args.edgePlacement ?? defaults.edgePlacement;
         this.hosts = platformHosts(args.domain);
         const nsName = args.namespace ?? "containercloud-router";
         const serviceType = args.serviceType ?? "LoadBalancer";
@@ -193,23 +199,7 @@ export class AppRouter extends pulumi.ComponentResource {
         const namespace = ns.metadata.name;
         const meta = (n: string) => ({ name: n, namespace, labels });
 
-        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: meta("haproxy-ingress") }, { parent: this });
-        const cr = new k8s.rbac.v1.ClusterRole(`${name}-cr`, {
-            metadata: { name: `${nsName}-haproxy-ingress`, labels },
-            rules: [
-                { apiGroups: [""], resources: ["configmaps", "endpoints", "nodes", "pods", "secrets", "services", "namespaces"], verbs: ["get", "list", "watch"] },
-                { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
-                { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "ingressclasses"], verbs: ["get", "list", "watch"] },
-                { apiGroups: ["networking.k8s.io"], resources: ["ingresses/status"], verbs: ["update"] },
-                { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
-                { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
-            ],
-        }, { parent: this });
-        new k8s.rbac.v1.ClusterRoleBinding(`${name}-crb`, {
-            metadata: { name: `${nsName}-haproxy-ingress`, labels },
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: cr.metadata.name },
-            subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace }],
-        }, { parent: this });
+        const sa = this.rbac(name, nsName, namespace, labels, meta);
 
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta("haproxy-ingress"), data: renderRouterConfig(env) }, { parent: this });
         // What the gateway watches through the API (its ConfigMap, Service and default certificate)
@@ -218,18 +208,7 @@ export class AppRouter extends pulumi.ComponentResource {
         // name is fixed; a Deployment whose spec took an Output of it would then be replaced the
         // same way, taking every app's ingress down (e.g. when adding a team changes the
         // certificate's names). The controller picks the new object up without a restart.
-        let certSecret: k8s.core.v1.Secret | undefined;
-        let defaultCert: string | undefined;
-        if (args.tls && "secretName" in args.tls) {
-            defaultCert = `${nsName}/${args.tls.secretName}`;
-        } else if (args.tls) {
-            certSecret = new k8s.core.v1.Secret(`${name}-default-cert`, {
-                metadata: meta("default-certificate"),
-                type: "kubernetes.io/tls",
-                stringData: { "tls.crt": args.tls.certificatePem, "tls.key": pulumi.secret(args.tls.privateKeyPem) },
-            }, { parent: this });
-            defaultCert = `${nsName}/default-certificate`;
-        }
+        const { certSecret, defaultCert } = this.defaultCertificate(name, args, nsName, meta);
 
         new k8s.networking.v1.IngressClass(`${name}-class`, {
             metadata: { name: this.ingressClassName, labels },
@@ -312,14 +291,63 @@ export class AppRouter extends pulumi.ComponentResource {
             },
         }, { parent: this, dependsOn: certSecret ? [config, svc, certSecret] : [config, svc] });
 
-        if (ha) {
+        if (isHighlyAvailable(env)) {
             new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
                 metadata: meta("haproxy-ingress"),
                 spec: { minAvailable: Math.max(1, this.replicas - 1), selector: { matchLabels: selector } },
             }, { parent: this });
         }
 
-        for (const r of args.platformRoutes ?? []) {
+        this.platformRoutes(name, args.platformRoutes ?? [], labels);
+
+        this.namespaceName = namespace;
+        this.serviceName = svc.metadata.name;
+        this.footprint = [{ module: "app-router", name: "haproxy-ingress", replicas: this.replicas, containers: [res] }];
+        this.registerOutputs({ namespaceName: this.namespaceName, serviceName: this.serviceName, ingressClassName: this.ingressClassName });
+    }
+
+    /** The gateway's service account and the cluster role it reads Ingresses and endpoints with; returns the account. */
+    private rbac(name: string, nsName: string, namespace: pulumi.Output<string>, labels: Record<string, string>, meta: RouterMeta): k8s.core.v1.ServiceAccount {
+        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: meta("haproxy-ingress") }, { parent: this });
+        const cr = new k8s.rbac.v1.ClusterRole(`${name}-cr`, {
+            metadata: { name: `${nsName}-haproxy-ingress`, labels },
+            rules: [
+                { apiGroups: [""], resources: ["configmaps", "endpoints", "nodes", "pods", "secrets", "services", "namespaces"], verbs: ["get", "list", "watch"] },
+                { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
+                { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "ingressclasses"], verbs: ["get", "list", "watch"] },
+                { apiGroups: ["networking.k8s.io"], resources: ["ingresses/status"], verbs: ["update"] },
+                { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+                { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+            ],
+        }, { parent: this });
+        new k8s.rbac.v1.ClusterRoleBinding(`${name}-crb`, {
+            metadata: { name: `${nsName}-haproxy-ingress`, labels },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: cr.metadata.name },
+            subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace }],
+        }, { parent: this });
+        return sa;
+    }
+
+    /** The gateway's default certificate: an existing Secret by name, or one made from the given PEMs. */
+    private defaultCertificate(name: string, args: AppRouterArgs, nsName: string, meta: RouterMeta): { certSecret?: k8s.core.v1.Secret; defaultCert?: string } {
+        let certSecret: k8s.core.v1.Secret | undefined;
+        let defaultCert: string | undefined;
+        if (args.tls && "secretName" in args.tls) {
+            defaultCert = `${nsName}/${args.tls.secretName}`;
+        } else if (args.tls) {
+            certSecret = new k8s.core.v1.Secret(`${name}-default-cert`, {
+                metadata: meta("default-certificate"),
+                type: "kubernetes.io/tls",
+                stringData: { "tls.crt": args.tls.certificatePem, "tls.key": pulumi.secret(args.tls.privateKeyPem) },
+            }, { parent: this });
+            defaultCert = `${nsName}/default-certificate`;
+        }
+        return { certSecret, defaultCert };
+    }
+
+    /** One Ingress per platform route (e.g. the registry), in the namespace of its service. */
+    private platformRoutes(name: string, routes: PlatformRoute[], labels: Record<string, string>): void {
+        for (const r of routes) {
             const short = r.host.split(".")[0];
             new k8s.networking.v1.Ingress(`${name}-route-${short}`, {
                 metadata: {
@@ -331,10 +359,8 @@ export class AppRouter extends pulumi.ComponentResource {
                 spec: renderIngressSpec(this.ingressClassName, [{ host: r.host, paths: ["/"], serviceName: r.serviceName, servicePort: r.servicePort, tls: true }]),
             }, { parent: this });
         }
-
-        this.namespaceName = namespace;
-        this.serviceName = svc.metadata.name;
-        this.footprint = [{ module: "app-router", name: "haproxy-ingress", replicas: this.replicas, containers: [res] }];
-        this.registerOutputs({ namespaceName: this.namespaceName, serviceName: this.serviceName, ingressClassName: this.ingressClassName });
     }
 }
+
+/** Metadata of a gateway object in the router namespace. */
+type RouterMeta = (n: string) => { name: string; namespace: pulumi.Output<string>; labels: Record<string, string> };

@@ -9,7 +9,8 @@ import type * as dockerTypes from "@pulumi/docker";
 import { CommonArgs } from "../core/types";
 import { RegistryContext, TenantContext } from "../core/context";
 import { AppManifest } from "./app-manifest";
-import { App, AppBinding, BindingSecretRef } from "./app";
+import { App } from "./app";
+import { AppBinding, BindingSecretRef } from "./bindings";
 import { bindingKey } from "./services";
 import { WorkloadFootprint } from "./workload";
 
@@ -34,11 +35,6 @@ export function registryCredentials(dockerConfigJson: string, host: string): { u
         throw new Error(`registry.dockerConfigJson auths.${host}.auth is not base64 of user:password`);
     }
     return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-/** Repository a source app is pushed to: `<registry>/<team>/<app>`. */
-export function appRepository(registryHost: string, team: string, app: string): string {
-    return `${registryHost}/${team}/${app}`;
 }
 
 /** Arguments of `AppRuntime`. */

@@ -9,87 +9,14 @@ import * as k8s from "../core/k8s";
 import { Environment, ResourceRequirements } from "../core/types";
 import { standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
-import { AppManifest, ProcessSpec, ServiceType, SIZE_PRESETS, instanceBounds, processResources } from "./app-manifest";
+import { AppManifest, ProcessSpec, SIZE_PRESETS, instanceBounds, processResources } from "./app-manifest";
 import { RouteSpec, TRACK_LABEL, appHost, renderIngressSpec, trafficSplitAnnotations } from "./app-router";
+import { AppBinding, BINDING_ROOT, bindingEnvVars, bindingProjectedVolume } from "./bindings";
 import { TMP_MOUNT, TMP_VOLUME, containerResources, WorkloadFootprint, restrictedContainerSecurityContext, restrictedPodSecurityContext, topologySpread } from "./workload";
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
-
-/** Keys of a binding Secret, in the servicebinding.io layout. */
-export const BINDING_KEYS = ["type", "provider", "host", "port", "username", "password", "database", "uri"] as const;
-/** Where bindings are mounted (`$SERVICE_BINDING_ROOT`). */
-export const BINDING_ROOT = "/bindings";
-
-/** A service an app is bound to: a Secret (in the app's namespace) with `BINDING_KEYS`. */
-export interface AppBinding {
-    /** Binding name: `/bindings/<name>/...` and the `<NAME>_*` env prefix. */
-    name: string;
-    /** Service type. */
-    type: ServiceType;
-    /** Name of the binding Secret. Give it as text when `secret` is set (see `BindingSecretRef`). */
-    secretName: pulumi.Input<string>;
-    /** The binding Secret, when the program creates it: the app's workloads wait for it. */
-    secret?: pulumi.Resource;
-}
-
-/**
- * A binding Secret as the App Engine hands it to apps: its name as text, and the Secret to wait
- * for. Its name is fixed, so a changed binding is replaced delete-first; workloads taking the
- * Secret's Output would be deleted and recreated with it (test/core/replacement-safety.test.ts).
- */
-export interface BindingSecretRef {
-    name: string;
-    secret?: pulumi.Resource;
-}
-
-/** Env prefix of a binding: upper case, non-alphanumerics as `_`. */
-export function bindingEnvPrefix(name: string): string {
-    return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
-}
-
-const CONVENTIONAL_URL: Record<ServiceType, string> = {
-    postgres: "DATABASE_URL",
-    mysql: "DATABASE_URL",
-    redis: "REDIS_URL",
-    rabbitmq: "AMQP_URL",
-};
-
-/**
- * Env vars of the bindings, every value a `secretKeyRef` (never a literal): `<NAME>_HOST`,
- * `<NAME>_PORT`, ..., plus the conventional URL variable (`DATABASE_URL`, `REDIS_URL`,
- * `AMQP_URL`) for the first binding of each kind.
- */
-export function bindingEnvVars(bindings: AppBinding[]): EnvVar[] {
-    const out: EnvVar[] = [{ name: "SERVICE_BINDING_ROOT", value: BINDING_ROOT }];
-    const conventional = new Set<string>();
-    for (const b of bindings) {
-        const prefix = bindingEnvPrefix(b.name);
-        for (const key of ["host", "port", "username", "password", "database", "uri"]) {
-            out.push({ name: `${prefix}_${key.toUpperCase()}`, valueFrom: { secretKeyRef: { name: b.secretName, key } } });
-        }
-        const url = CONVENTIONAL_URL[b.type];
-        if (!conventional.has(url)) {
-            conventional.add(url);
-            out.push({ name: url, valueFrom: { secretKeyRef: { name: b.secretName, key: "uri" } } });
-        }
-    }
-    return out;
-}
-
-/** The projected volume that lays every binding Secret out as `/bindings/<name>/<key>`. */
-export function bindingProjectedVolume(bindings: AppBinding[]): k8s.types.input.core.v1.Volume {
-    return {
-        name: "bindings",
-        projected: {
-            defaultMode: 0o440,
-            sources: bindings.map((b) => ({
-                secret: { name: b.secretName, items: BINDING_KEYS.map((k) => ({ key: k, path: `${b.name}/${k}` })) },
-            })),
-        },
-    };
-}
 
 /**
  * Probes of a process. Declared checks win; a web process without any gets TCP checks on its
@@ -200,24 +127,7 @@ export class App extends pulumi.ComponentResource {
         });
         const selectorOf = (component: string) => ({ "app.kubernetes.io/name": app.name, "app.kubernetes.io/instance": `${app.name}-${component}` });
 
-        let pullSecrets: { name: pulumi.Input<string> }[] | undefined;
-        // What the workloads wait for: the binding Secrets and their own pull Secret, which they name
-        // as text, not by Output. Both have fixed names, so a changed one is replaced delete-first, and
-        // a workload naming it by Output would be deleted and recreated with it. Kubelet reads a pull
-        // Secret at each pull, so running pods need no roll for new registry credentials.
-        const secretDeps: pulumi.Resource[] = bindings.flatMap((b) => (b.secret ? [b.secret] : []));
-        if (args.pullSecretName !== undefined) {
-            pullSecrets = [{ name: args.pullSecretName }];
-        } else if (args.registryPullConfig !== undefined) {
-            const pullName = `${app.name}-registry-pull`;
-            secretDeps.push(new k8s.core.v1.Secret(`${name}-pull`, {
-                metadata: { name: pullName, namespace: ns, labels: appLabels("pull") },
-                type: "kubernetes.io/dockerconfigjson",
-                stringData: { ".dockerconfigjson": pulumi.secret(args.registryPullConfig) },
-            }, { parent: this }));
-            pullSecrets = [{ name: pullName }];
-        }
-
+        const { pullSecrets, secretDeps } = this.pullSecrets(name, args, bindings, appLabels);
         const baseEnv = (): EnvVar[] => [
             ...Object.entries(app.env).map(([k, v]) => ({ name: k, value: v })),
             ...Object.entries(app.secretEnv).map(([k, r]) => ({ name: k, valueFrom: { secretKeyRef: { name: r.secret, key: r.key } } })),
@@ -244,109 +154,150 @@ export class App extends pulumi.ComponentResource {
             ...extra,
         });
 
+        const s: AppSettings = { name, args, app, env, image, ns, ingressClassName, appLabels, selectorOf, secretDeps, baseEnv, podBase, container };
+
         this.deployments = {};
         this.services = {};
         this.hosts = [];
         this.footprint = [];
         for (const [pname, p] of Object.entries(app.processes)) {
-            const component = pname;
-            const labels = appLabels(component);
-            const selector = selectorOf(component);
-            const bounds = instanceBounds(p);
-            const res = processResources(p);
-            const isWeb = p.type === "web";
-            const env_: EnvVar[] = [...(p.port !== undefined ? [{ name: "PORT", value: `${p.port}` }] : []), ...baseEnv()];
-            const ports = p.port !== undefined ? [{ name: "http", containerPort: p.port }] : undefined;
-            const probes = renderProbes(p);
-            const canary = isWeb && pname === "web" ? app.canary : undefined;
-            const deploymentFor = (track: "stable" | "canary", img: pulumi.Input<string>, replicas: number | undefined) => new k8s.apps.v1.Deployment(
-                track === "stable" ? `${name}-${pname}` : `${name}-${pname}-canary`,
-                {
-                    metadata: { name: track === "stable" ? `${app.name}-${pname}` : `${app.name}-${pname}-canary`, namespace: ns, labels: { ...labels, [TRACK_LABEL]: track } },
-                    spec: {
-                        replicas,
-                        selector: { matchLabels: { ...selector, [TRACK_LABEL]: track } },
-                        template: {
-                            metadata: { labels: { ...labels, [TRACK_LABEL]: track } },
-                            spec: {
-                                ...podBase,
-                                topologySpreadConstraints: topologySpread(env, selector),
-                                containers: [container(pname, img, p, res, { env: env_, ports, ...probes })],
-                            },
+            this.process(s, pname, p);
+        }
+        this.cronJobs(s);
+        this.registerOutputs({ hosts: this.hosts });
+    }
+
+    /**
+     * The pull Secret the pods use, and what the workloads wait for: the binding Secrets and the
+     * app's own pull Secret, which they name as text, not by Output.
+     */
+    private pullSecrets(name: string, args: AppArgs, bindings: AppBinding[], appLabels: (component: string) => Record<string, string>): { pullSecrets?: { name: pulumi.Input<string> }[]; secretDeps: pulumi.Resource[] } {
+        const app = args.app;
+        const ns = args.namespace;
+        // What the workloads wait for: the binding Secrets and their own pull Secret, which they name
+        // as text, not by Output. Both have fixed names, so a changed one is replaced delete-first, and
+        // a workload naming it by Output would be deleted and recreated with it. Kubelet reads a pull
+        // Secret at each pull, so running pods need no roll for new registry credentials.
+        const secretDeps: pulumi.Resource[] = bindings.flatMap((b) => (b.secret ? [b.secret] : []));
+        if (args.pullSecretName !== undefined) {
+            return { pullSecrets: [{ name: args.pullSecretName }], secretDeps };
+        } else if (args.registryPullConfig !== undefined) {
+            const pullName = `${app.name}-registry-pull`;
+            secretDeps.push(new k8s.core.v1.Secret(`${name}-pull`, {
+                metadata: { name: pullName, namespace: ns, labels: appLabels("pull") },
+                type: "kubernetes.io/dockerconfigjson",
+                stringData: { ".dockerconfigjson": pulumi.secret(args.registryPullConfig) },
+            }, { parent: this }));
+            return { pullSecrets: [{ name: pullName }], secretDeps };
+        }
+        return { pullSecrets: undefined, secretDeps };
+    }
+
+    /** One process: its Deployment (and canary), autoscaler, disruption budget and, for a web process, Service and routes. */
+    private process(s: AppSettings, pname: string, p: ProcessSpec): void {
+        const { name, args, app, env, image, ns, appLabels, selectorOf, secretDeps, container, ingressClassName, baseEnv, podBase } = s;
+        const component = pname;
+        const labels = appLabels(component);
+        const selector = selectorOf(component);
+        const bounds = instanceBounds(p);
+        const res = processResources(p);
+        const isWeb = p.type === "web";
+        const env_: EnvVar[] = [...(p.port !== undefined ? [{ name: "PORT", value: `${p.port}` }] : []), ...baseEnv()];
+        const ports = p.port !== undefined ? [{ name: "http", containerPort: p.port }] : undefined;
+        const probes = renderProbes(p);
+        const canary = isWeb && pname === "web" ? app.canary : undefined;
+        const deploymentFor = (track: "stable" | "canary", img: pulumi.Input<string>, replicas: number | undefined) => new k8s.apps.v1.Deployment(
+            track === "stable" ? `${name}-${pname}` : `${name}-${pname}-canary`,
+            {
+                metadata: { name: track === "stable" ? `${app.name}-${pname}` : `${app.name}-${pname}-canary`, namespace: ns, labels: { ...labels, [TRACK_LABEL]: track } },
+                spec: {
+                    replicas,
+                    selector: { matchLabels: { ...selector, [TRACK_LABEL]: track } },
+                    template: {
+                        metadata: { labels: { ...labels, [TRACK_LABEL]: track } },
+                        spec: {
+                            ...podBase,
+                            topologySpreadConstraints: topologySpread(env, selector),
+                            containers: [container(pname, img, p, res, { env: env_, ports, ...probes })],
                         },
                     },
-                }, { parent: this, dependsOn: secretDeps });
-
-            // An autoscaled Deployment leaves replicas to the HPA; setting them here would fight it on every update.
-            this.deployments[pname] = deploymentFor("stable", image, bounds.autoscale ? undefined : bounds.min);
-            this.footprint.push({ module: "app-runtime", name: `${app.name}-${pname}`, replicas: bounds.min, containers: [res], team: app.team });
-            if (canary) {
-                deploymentFor("canary", mirrorImage(canary.image, args.imageMirror), env === "prod" || env === "staging" ? 2 : 1);
-                this.footprint.push({ module: "app-runtime", name: `${app.name}-${pname}-canary`, replicas: 1, containers: [res], team: app.team });
-            }
-
-            if (bounds.autoscale) {
-                const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [
-                    { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: bounds.cpuTarget } } },
-                ];
-                if (bounds.memoryTarget !== undefined) {
-                    metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: bounds.memoryTarget } } });
-                }
-                new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-${pname}-hpa`, {
-                    metadata: { name: `${app.name}-${pname}`, namespace: ns, labels },
-                    spec: {
-                        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: this.deployments[pname].metadata.name },
-                        minReplicas: bounds.min,
-                        maxReplicas: bounds.max,
-                        metrics,
-                    },
-                }, { parent: this });
-            }
-
-            if (bounds.max > 0) {
-                // maxUnavailable (not minAvailable) so a single-instance app never blocks a node drain.
-                new k8s.policy.v1.PodDisruptionBudget(`${name}-${pname}-pdb`, {
-                    metadata: { name: `${app.name}-${pname}`, namespace: ns, labels },
-                    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-                }, { parent: this });
-            }
-
-            if (!isWeb || p.port === undefined) {
-                continue;
-            }
-            // The Service selects both tracks; the router weights them (see app-router.ts).
-            const svc = new k8s.core.v1.Service(`${name}-${pname}-svc`, {
-                metadata: { name: `${app.name}-${pname}`, namespace: ns, labels },
-                spec: { selector, ports: [{ name: "http", port: 80, targetPort: "http" }] },
-            }, { parent: this });
-            this.services[pname] = svc;
-
-            const routes: RouteSpec[] = [];
-            if (pname === "web") {
-                routes.push({ host: appHost(app.name, app.team, args.domain), paths: ["/"], serviceName: svc.metadata.name, servicePort: 80, tls: true });
-            }
-            for (const r of app.routes.filter((x) => x.process === pname)) {
-                routes.push({ host: r.host ?? appHost(app.name, app.team, args.domain), paths: r.paths, serviceName: svc.metadata.name, servicePort: 80, tls: r.tls });
-            }
-            if (routes.length === 0) {
-                continue;
-            }
-            for (const r of routes) {
-                if (!this.hosts.includes(r.host)) {
-                    this.hosts.push(r.host);
-                }
-            }
-            new k8s.networking.v1.Ingress(`${name}-${pname}-ingress`, {
-                metadata: {
-                    name: `${app.name}-${pname}`,
-                    namespace: ns,
-                    labels,
-                    annotations: canary ? trafficSplitAnnotations(canary.weight) : undefined,
                 },
-                spec: renderIngressSpec(ingressClassName, mergeSameHost(routes)),
+            }, { parent: this, dependsOn: secretDeps });
+
+        // An autoscaled Deployment leaves replicas to the HPA; setting them here would fight it on every update.
+        this.deployments[pname] = deploymentFor("stable", image, bounds.autoscale ? undefined : bounds.min);
+        this.footprint.push({ module: "app-runtime", name: `${app.name}-${pname}`, replicas: bounds.min, containers: [res], team: app.team });
+        if (canary) {
+            deploymentFor("canary", mirrorImage(canary.image, args.imageMirror), env === "prod" || env === "staging" ? 2 : 1);
+            this.footprint.push({ module: "app-runtime", name: `${app.name}-${pname}-canary`, replicas: 1, containers: [res], team: app.team });
+        }
+
+        if (bounds.autoscale) {
+            const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [
+                { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: bounds.cpuTarget } } },
+            ];
+            if (bounds.memoryTarget !== undefined) {
+                metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: bounds.memoryTarget } } });
+            }
+            new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-${pname}-hpa`, {
+                metadata: { name: `${app.name}-${pname}`, namespace: ns, labels },
+                spec: {
+                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: this.deployments[pname].metadata.name },
+                    minReplicas: bounds.min,
+                    maxReplicas: bounds.max,
+                    metrics,
+                },
             }, { parent: this });
         }
 
+        if (bounds.max > 0) {
+            // maxUnavailable (not minAvailable) so a single-instance app never blocks a node drain.
+            new k8s.policy.v1.PodDisruptionBudget(`${name}-${pname}-pdb`, {
+                metadata: { name: `${app.name}-${pname}`, namespace: ns, labels },
+                spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+            }, { parent: this });
+        }
+
+        if (!isWeb || p.port === undefined) {
+            return;
+        }
+        // The Service selects both tracks; the router weights them (see app-router.ts).
+        const svc = new k8s.core.v1.Service(`${name}-${pname}-svc`, {
+            metadata: { name: `${app.name}-${pname}`, namespace: ns, labels },
+            spec: { selector, ports: [{ name: "http", port: 80, targetPort: "http" }] },
+        }, { parent: this });
+        this.services[pname] = svc;
+
+        const routes: RouteSpec[] = [];
+        if (pname === "web") {
+            routes.push({ host: appHost(app.name, app.team, args.domain), paths: ["/"], serviceName: svc.metadata.name, servicePort: 80, tls: true });
+        }
+        for (const r of app.routes.filter((x) => x.process === pname)) {
+            routes.push({ host: r.host ?? appHost(app.name, app.team, args.domain), paths: r.paths, serviceName: svc.metadata.name, servicePort: 80, tls: r.tls });
+        }
+        if (routes.length === 0) {
+            return;
+        }
+        for (const r of routes) {
+            if (!this.hosts.includes(r.host)) {
+                this.hosts.push(r.host);
+            }
+        }
+        new k8s.networking.v1.Ingress(`${name}-${pname}-ingress`, {
+            metadata: {
+                name: `${app.name}-${pname}`,
+                namespace: ns,
+                labels,
+                annotations: canary ? trafficSplitAnnotations(canary.weight) : undefined,
+            },
+            spec: renderIngressSpec(ingressClassName, mergeSameHost(routes)),
+        }, { parent: this });
+        
+    }
+
+    /** The app's cron jobs, one CronJob each. */
+    private cronJobs(s: AppSettings): void {
+        const { name, app, image, ns, appLabels, secretDeps, baseEnv, podBase, container } = s;
         for (const [job, c] of Object.entries(app.cron)) {
             const labels = appLabels(`cron-${job}`);
             const res = SIZE_PRESETS[c.size];
@@ -369,9 +320,24 @@ export class App extends pulumi.ComponentResource {
                 },
             }, { parent: this, dependsOn: secretDeps });
         }
-
-        this.registerOutputs({ hosts: this.hosts });
     }
+}
+
+/** What `App`'s steps share: the resolved args, label and pod builders, and what workloads wait for. */
+interface AppSettings {
+    name: string;
+    args: AppArgs;
+    app: AppManifest;
+    env: Environment;
+    image: pulumi.Input<string>;
+    ns: pulumi.Input<string>;
+    ingressClassName: string;
+    appLabels: (component: string) => Record<string, string>;
+    selectorOf: (component: string) => Record<string, string>;
+    secretDeps: pulumi.Resource[];
+    baseEnv: () => EnvVar[];
+    podBase: Pick<k8s.types.input.core.v1.PodSpec, "automountServiceAccountToken" | "securityContext" | "imagePullSecrets" | "priorityClassName" | "volumes">;
+    container: (cname: string, img: pulumi.Input<string>, p: { command?: string[]; args?: string[] }, res: ResourceRequirements, extra?: Partial<Container>) => Container;
 }
 
 /** Joins routes to the same host (paths concatenated) so an Ingress never repeats a host rule. */

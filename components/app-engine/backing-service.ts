@@ -10,7 +10,7 @@ import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { MYSQL_IMAGE, POSTGRES_IMAGE, RABBITMQ_IMAGE, REDIS_IMAGE } from "../versions";
 import { ServiceType } from "./app-manifest";
-import { RandomSecret } from "./secret-source";
+import { RandomSecret } from "../secrets";
 import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
-import { CommonArgs, ResourceRequirements } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
@@ -13,10 +13,9 @@ import { RegistryContext } from "../core/context";
 import { BUILDKIT_IMAGE, GITEA_IMAGE } from "../versions";
 import { platformHosts, renderIngressSpec } from "./app-router";
 import { BackingService } from "./backing-service";
-import { RandomSecret } from "./secret-source";
-import {
-    TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, policyExemptions, restrictedContainerSecurityContext, restrictedPodSecurityContext,
-} from "./workload";
+import { RandomSecret } from "../secrets";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { policyExemptionAnnotation } from "../core/policy-exemptions";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -62,6 +61,12 @@ export function buildctlArgs(builderAddress: string, image: string, context = ".
     ];
 }
 
+/** What `CodeCenter` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function codeCenterDefaults(env: Environment): { repositoryStorage: string } {
+    const repositoryStorage: Record<Environment, string> = { local: "2Gi", dev: "5Gi", staging: "20Gi", prod: "100Gi" };
+    return { repositoryStorage: repositoryStorage[env] };
+}
+
 /** Arguments of `CodeCenter`. */
 export interface CodeCenterArgs extends CommonArgs {
     /** Base domain: Gitea is `git.<domain>`. */
@@ -72,7 +77,7 @@ export interface CodeCenterArgs extends CommonArgs {
     buildNamespace?: string;
     /** Block StorageClass for repositories and the database. */
     storageClass: pulumi.Input<string>;
-    /** Repository volume size. @default "10Gi" */
+    /** Repository volume size. @default codeCenterDefaults(environment).repositoryStorage: 100Gi in prod, 20Gi in staging, 5Gi in dev, 2Gi in local */
     repositoryStorage?: string;
     /** Platform registry the builder pushes to. Required when the builder is on. */
     registry?: RegistryContext;
@@ -109,7 +114,7 @@ export class CodeCenter extends pulumi.ComponentResource {
         }
         const giteaRes = args.giteaResources ?? resources("100m", "256Mi", "1", "1Gi");
         const builderRes = args.builderResources ?? resources("250m", "512Mi", "2", "2Gi");
-        const repoStorage = args.repositoryStorage ?? "10Gi";
+        const repoStorage = args.repositoryStorage ?? codeCenterDefaults(args.environment).repositoryStorage;
         const host = platformHosts(args.domain).git;
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
@@ -206,7 +211,7 @@ export class CodeCenter extends pulumi.ComponentResource {
                     name: "buildkitd",
                     namespace: bnamespace,
                     labels: bk.labels,
-                    annotations: policyExemptions([
+                    annotations: policyExemptionAnnotation([
                         { rule: "read-only-root-filesystem", reason: "rootless BuildKit unpacks base images and runs build steps inside its own filesystem" },
                         { rule: "min-replicas", reason: "one build daemon: its layer cache lives on its own volume, and a failed build is retried by the pipeline" },
                     ]),

@@ -4,13 +4,15 @@ export {
     SERVICE_TYPES, SIZE_PRESETS,
 } from "./app-manifest";
 export type { AppManifest, ProcessSpec, ServiceBindingSpec, ServiceType, AppParseResult, AppsLoadResult } from "./app-manifest";
-export { App, BINDING_KEYS, BINDING_ROOT, bindingEnvVars, bindingProjectedVolume, bindingEnvPrefix, renderProbes, imageVersion, mergeSameHost } from "./app";
-export type { AppArgs, AppBinding, BindingSecretRef } from "./app";
+export { App, renderProbes, imageVersion, mergeSameHost } from "./app";
+export type { AppArgs } from "./app";
+export { BINDING_KEYS, BINDING_ROOT, bindingEnvVars, bindingProjectedVolume, bindingEnvPrefix } from "./bindings";
+export type { AppBinding, BindingSecretRef } from "./bindings";
 export {
     AppRouter, HAPROXY_CONTROLLER, TRACK_LABEL, ROUTER_NAMESPACE_LABELS, appHost, platformHosts, trafficSplitAnnotations, renderIngressSpec, renderRouterConfig,
 } from "./app-router";
 export type { AppRouterArgs, RouteSpec, PlatformRoute } from "./app-router";
-export { AppRuntime, registryCredentials, appRepository } from "./app-runtime";
+export { AppRuntime, registryCredentials } from "./app-runtime";
 export type { AppRuntimeArgs } from "./app-runtime";
 export { BackingService, serviceProfile, serviceUri, SERVICE_SIZES } from "./backing-service";
 export type { BackingServiceArgs, ServiceProfile } from "./backing-service";
@@ -20,11 +22,13 @@ export { PlatformControl, PRIORITY_CLASSES, renderPriorityClasses, nodeRoleSpec,
 export type { PlatformControlArgs, NodeRole, ResourceAudit, ResourceSum } from "./platform-control";
 export { ManageSystem, bindingSubjects } from "./manage-system";
 export type { ManageSystemArgs } from "./manage-system";
+export { PlatformSupport, DEFAULT_SUPPORT_SIZES, platformSupportDefaults } from "./platform-support";
+export type { PlatformSupportArgs, PlatformSupportSizes } from "./platform-support";
 export {
-    PlatformSupport, renderPrometheusConfig, renderAlertRules, renderAlertmanagerConfig, renderGrafanaDatasources,
-    renderGrafanaDashboardProvider, renderOverviewDashboard, renderOtelCollectorConfig, DEFAULT_SUPPORT_SIZES,
-} from "./platform-support";
-export type { PlatformSupportArgs, PlatformSupportSizes, PrometheusConfigOptions } from "./platform-support";
+    renderPrometheusConfig, renderAlertRules, renderAlertmanagerConfig, renderGrafanaDatasources,
+    renderGrafanaDashboardProvider, renderOverviewDashboard, renderOtelCollectorConfig,
+} from "./platform-support-config";
+export type { PrometheusConfigOptions } from "./platform-support-config";
 export { LogCenter, renderFluentBitConfig, renderLokiConfig, retentionHours } from "./log-center";
 export type { LogCenterArgs, LokiStorage, FluentBitConfigOptions } from "./log-center";
 export { CodeCenter, giteaEnv, buildctlArgs } from "./code-center";
@@ -32,7 +36,7 @@ export type { CodeCenterArgs } from "./code-center";
 export { AppEngine, parseServiceAddress, routerCertificateNames } from "./app-engine";
 export type { AppEngineArgs, ModuleSwitch, RouterTls } from "./app-engine";
 export {
-    NODE_ROLE_LABEL, POLICY_EXEMPTIONS_ANNOTATION, policyExemptions, restrictedContainerSecurityContext, restrictedPodSecurityContext,
+    NODE_ROLE_LABEL, restrictedContainerSecurityContext, restrictedPodSecurityContext,
     rolePlacement, topologySpread, haAffinity, containerResources,
 } from "./workload";
-export type { WorkloadFootprint, PolicyExemption, RolePlacement } from "./workload";
+export type { WorkloadFootprint, RolePlacement } from "./workload";

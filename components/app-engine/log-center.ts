@@ -6,16 +6,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
-import { toYaml } from "../core/yaml-text";
-import { CommonArgs, ResourceRequirements } from "../core/types";
+import { toYaml } from "../core/yaml";
+import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
 import { FLUENT_BIT_IMAGE, LOKI_IMAGE } from "../versions";
-import {
-    TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, policyExemptions,
-    restrictedContainerSecurityContext, restrictedPodSecurityContext,
-} from "./workload";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { policyExemptionAnnotation } from "../core/policy-exemptions";
 
 /** Options of `renderFluentBitConfig`. */
 export interface FluentBitConfigOptions {
@@ -124,6 +122,17 @@ export function renderLokiConfig(storage: LokiStorage, retention: string): strin
     });
 }
 
+/** What `LogCenter` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function logCenterDefaults(env: Environment): { storage: LokiStorage; retention: string; lokiStorage: string } {
+    const table: Record<Environment, { storage: LokiStorage; retention: string; lokiStorage: string }> = {
+        local: { storage: { kind: "filesystem" }, retention: "2d", lokiStorage: "2Gi" },
+        dev: { storage: { kind: "filesystem" }, retention: "3d", lokiStorage: "5Gi" },
+        staging: { storage: { kind: "bucket" }, retention: "7d", lokiStorage: "10Gi" },
+        prod: { storage: { kind: "bucket" }, retention: "30d", lokiStorage: "20Gi" },
+    };
+    return table[env];
+}
+
 /** Arguments of `LogCenter`. */
 export interface LogCenterArgs extends CommonArgs {
     /** Namespace. @default "containercloud-logging" */
@@ -134,9 +143,9 @@ export interface LogCenterArgs extends CommonArgs {
     bucketStorageClass?: pulumi.Input<string>;
     /** Block StorageClass of Loki's volume (WAL and index; chunks too for filesystem storage). */
     blockStorageClass: pulumi.Input<string>;
-    /** Loki volume size. @default "10Gi" */
+    /** Loki volume size. @default logCenterDefaults(environment).lokiStorage: 20Gi in prod, 10Gi in staging, 5Gi in dev, 2Gi in local */
     lokiStorage?: string;
-    /** How long logs are kept, e.g. `7d`. @default "30d" in prod, "7d" in staging, "3d" elsewhere */
+    /** How long logs are kept, e.g. `7d`. @default logCenterDefaults(environment).retention: 30d in prod, 7d in staging, 3d in dev, 2d in local */
     retention?: string;
     /** Loki resources. @default 100m/256Mi requests, 1/1Gi limits */
     lokiResources?: ResourceRequirements;
@@ -162,9 +171,9 @@ export class LogCenter extends pulumi.ComponentResource {
     constructor(name: string, args: LogCenterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:appengine:LogCenter", name, {}, opts);
         const env = args.environment;
-        const staged = env === "staging" || env === "prod";
-        this.storage = args.storage ?? (staged ? { kind: "bucket" } : { kind: "filesystem" });
-        this.retention = args.retention ?? (env === "prod" ? "30d" : env === "staging" ? "7d" : "3d");
+        const defaults = logCenterDefaults(env);
+        this.storage = args.storage ?? defaults.storage;
+        this.retention = args.retention ?? defaults.retention;
         try {
             retentionHours(this.retention);
         } catch (e) {
@@ -176,7 +185,7 @@ export class LogCenter extends pulumi.ComponentResource {
         const nsName = args.namespace ?? "containercloud-logging";
         const lokiRes = args.lokiResources ?? resources("100m", "256Mi", "1", "1Gi");
         const fbRes = args.fluentBitResources ?? resources("50m", "64Mi", "500m", "256Mi");
-        const lokiStorage = args.lokiStorage ?? "10Gi";
+        const lokiStorage = args.lokiStorage ?? defaults.lokiStorage;
 
         // Fluent Bit needs hostPath and root: the namespace is privileged, and only it.
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
@@ -184,7 +193,22 @@ export class LogCenter extends pulumi.ComponentResource {
         }, { parent: this });
         const namespace = ns.metadata.name;
 
-        // --- Loki ---
+        const w: LogSettings = { name, args, nsName, namespace, lokiRes, fbRes, lokiStorage };
+        this.loki(w);
+        this.fluentBit(w);
+
+        this.lokiUrl = `http://loki.${nsName}.svc:3100`;
+        this.namespaceName = namespace;
+        this.footprint = [
+            { module: "log-center", name: "loki", replicas: 1, containers: [lokiRes], storage: lokiStorage },
+            { module: "log-center", name: "fluent-bit", replicas: 1, perNode: true, containers: [fbRes] },
+        ];
+        this.registerOutputs({ lokiUrl: this.lokiUrl, namespaceName: this.namespaceName });
+    }
+
+    /** Loki: chunk storage (a bucket claim or its volume), config, Service and StatefulSet. */
+    private loki(w: LogSettings): void {
+        const { name, args, namespace, lokiRes, lokiStorage } = w;
         const loki = { labels: standardLabels("loki", "log-center", args.labels), selector: selectorLabels("loki", "log-center") };
         let bucketEnv: k8s.types.input.core.v1.EnvFromSource[] = [];
         if (this.storage.kind === "bucket") {
@@ -238,8 +262,11 @@ export class LogCenter extends pulumi.ComponentResource {
                 }],
             },
         }, { parent: this });
+    }
 
-        // --- Fluent Bit ---
+    /** Fluent Bit on every node, shipping container logs to Loki, with the RBAC to read pod metadata. */
+    private fluentBit(w: LogSettings): void {
+        const { name, args, nsName, namespace, fbRes } = w;
         const fb = { labels: standardLabels("fluent-bit", "log-center", args.labels), selector: selectorLabels("fluent-bit", "log-center") };
         const fbSa = new k8s.core.v1.ServiceAccount(`${name}-fluent-bit-sa`, { metadata: { name: "fluent-bit", namespace, labels: fb.labels } }, { parent: this });
         const fbCr = new k8s.rbac.v1.ClusterRole(`${name}-fluent-bit-cr`, {
@@ -260,7 +287,7 @@ export class LogCenter extends pulumi.ComponentResource {
                 name: "fluent-bit",
                 namespace,
                 labels: fb.labels,
-                annotations: policyExemptions([
+                annotations: policyExemptionAnnotation([
                     { rule: "no-host-path-volumes", reason: "reads container logs from /var/log on the node and keeps its tail offsets in /var/lib/fluent-bit" },
                     { rule: "run-as-non-root", reason: "container log files on the node are owned by root and not world-readable" },
                 ]),
@@ -310,13 +337,16 @@ export class LogCenter extends pulumi.ComponentResource {
                 },
             },
         }, { parent: this });
-
-        this.lokiUrl = `http://loki.${nsName}.svc:3100`;
-        this.namespaceName = namespace;
-        this.footprint = [
-            { module: "log-center", name: "loki", replicas: 1, containers: [lokiRes], storage: lokiStorage },
-            { module: "log-center", name: "fluent-bit", replicas: 1, perNode: true, containers: [fbRes] },
-        ];
-        this.registerOutputs({ lokiUrl: this.lokiUrl, namespaceName: this.namespaceName });
     }
+}
+
+/** What `LogCenter`'s steps share: the resolved args and the namespace. */
+interface LogSettings {
+    name: string;
+    args: LogCenterArgs;
+    nsName: string;
+    namespace: pulumi.Output<string>;
+    lokiRes: ResourceRequirements;
+    fbRes: ResourceRequirements;
+    lokiStorage: string;
 }

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
-import { CommonArgs, ResourceRequirements } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
@@ -15,6 +15,11 @@ import {
     TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, haAffinity, platformReplicas,
     restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from "./workload";
+
+/** What `ManageSystem` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function manageSystemDefaults(env: Environment): { replicas: number } {
+    return { replicas: platformReplicas(env) };
+}
 
 /** Arguments of `ManageSystem`. */
 export interface ManageSystemArgs extends CommonArgs {
@@ -28,7 +33,7 @@ export interface ManageSystemArgs extends CommonArgs {
     adminGroups?: string[];
     /** Groups with read-only access (view). @default [] */
     viewerGroups?: string[];
-    /** Replicas. @default 2 in staging/prod, 1 elsewhere */
+    /** Replicas. @default manageSystemDefaults(environment).replicas: 2 in staging/prod, 1 elsewhere */
     replicas?: number;
     /** Resources. @default 50m/128Mi requests, 500m/256Mi limits */
     resources?: ResourceRequirements;
@@ -56,7 +61,7 @@ export class ManageSystem extends pulumi.ComponentResource {
     constructor(name: string, args: ManageSystemArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:appengine:ManageSystem", name, {}, opts);
         const env = args.environment;
-        const replicas = args.replicas ?? platformReplicas(env);
+        const replicas = args.replicas ?? manageSystemDefaults(env).replicas;
         const res = args.resources ?? resources("50m", "128Mi", "500m", "256Mi");
         const host = platformHosts(args.domain).console;
         const labels = standardLabels("headlamp", "manage-system", args.labels);

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
-import { CommonArgs, ResourceRequirements } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { formatBytes, formatMillicores, parseBytes, parseMillicores, resources } from "../core/resources";
@@ -162,6 +162,12 @@ export function auditResources(footprints: WorkloadFootprint[], quotas: Record<s
     return out;
 }
 
+/** What `PlatformControl` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function platformControlDefaults(env: Environment): { replicas: number; kubeletInsecureTls: boolean; metricsApiService: boolean } {
+    // local: the simulated cluster has no kubelet to answer the metrics API (see metricsApiService).
+    return { replicas: platformReplicas(env), kubeletInsecureTls: env !== "prod", metricsApiService: env !== "local" };
+}
+
 /** Arguments of `PlatformControl`. */
 export interface PlatformControlArgs extends CommonArgs {
     /** Namespace of metrics-server. @default "containercloud-control" */
@@ -171,10 +177,10 @@ export interface PlatformControlArgs extends CommonArgs {
     /**
      * Register the `v1beta1.metrics.k8s.io` APIService. Off where no metrics-server can really
      * answer (the simulated local cluster): an APIService that never becomes available breaks API
-     * discovery and blocks namespace deletion. @default true
+     * discovery and blocks namespace deletion. @default platformControlDefaults(environment).metricsApiService: false in local, true elsewhere
      */
     metricsApiService?: boolean;
-    /** metrics-server replicas. @default 2 in staging/prod, 1 elsewhere */
+    /** metrics-server replicas. @default platformControlDefaults(environment).replicas: 2 in staging/prod, 1 elsewhere */
     replicas?: number;
     /** metrics-server resources. @default 50m/64Mi requests, 500m/256Mi limits */
     resources?: ResourceRequirements;
@@ -198,9 +204,10 @@ export class PlatformControl extends pulumi.ComponentResource {
         super("containercloud:appengine:PlatformControl", name, {}, opts);
         const env = args.environment;
         const nsName = args.namespace ?? "containercloud-control";
-        const replicas = args.replicas ?? platformReplicas(env);
+        const defaults = platformControlDefaults(env);
+        const replicas = args.replicas ?? defaults.replicas;
         const res = args.resources ?? resources("50m", "64Mi", "500m", "256Mi");
-        const insecure = args.kubeletInsecureTls ?? env !== "prod";
+        const insecure = args.kubeletInsecureTls ?? defaults.kubeletInsecureTls;
         const labels = standardLabels("metrics-server", "platform-control", args.labels);
         const selector = selectorLabels("metrics-server", "platform-control");
 
@@ -299,7 +306,7 @@ export class PlatformControl extends pulumi.ComponentResource {
                     spec: { minAvailable: 1, selector: { matchLabels: selector } },
                 }, { parent: this });
             }
-            if (args.metricsApiService ?? true) new k8s.apiregistration.v1.APIService(`${name}-metrics-api`, {
+            if (args.metricsApiService ?? defaults.metricsApiService) new k8s.apiregistration.v1.APIService(`${name}-metrics-api`, {
                 metadata: { name: "v1beta1.metrics.k8s.io", labels },
                 spec: {
                     group: "metrics.k8s.io",

@@ -5,187 +5,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
-import { YamlData, toYaml } from "../core/yaml-text";
-import { CommonArgs, ResourceRequirements } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
 import { ALERTMANAGER_IMAGE, GRAFANA_IMAGE, OTEL_COLLECTOR_IMAGE, PROMETHEUS_IMAGE } from "../versions";
 import { platformHosts, renderIngressSpec } from "./app-router";
-import { RandomSecret } from "./secret-source";
-import {
-    TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, policyExemptions, restrictedContainerSecurityContext, restrictedPodSecurityContext,
-} from "./workload";
-
-/** Options of `renderPrometheusConfig`. */
-export interface PrometheusConfigOptions {
-    /** Alertmanager address, `host:port`. @default none (no alerting block) */
-    alertmanager?: string;
-    /** Extra static targets, `host:port` (e.g. the OTel collector's metrics). @default [] */
-    staticTargets?: { job: string; targets: string[] }[];
-    /** Scrape interval. @default "30s" */
-    scrapeInterval?: string;
-}
-
-const SA_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount";
-
-/**
- * prometheus.yml: API servers, nodes and cAdvisor through the API server proxy (no direct
- * kubelet access needed), and every pod or Service annotated `prometheus.io/scrape: "true"`.
- */
-export function renderPrometheusConfig(o: PrometheusConfigOptions = {}): string {
-    const tls = { ca_file: `${SA_TOKEN}/ca.crt` };
-    const viaApiServer = (job: string, metricsPath: string) => ({
-        job_name: job,
-        scheme: "https",
-        tls_config: tls,
-        authorization: { credentials_file: `${SA_TOKEN}/token` },
-        kubernetes_sd_configs: [{ role: "node" }],
-        relabel_configs: [
-            { target_label: "__address__", replacement: "kubernetes.default.svc:443" },
-            { source_labels: ["__meta_kubernetes_node_name"], regex: "(.+)", target_label: "__metrics_path__", replacement: metricsPath },
-        ],
-    });
-    const annotated = (job: string, role: "pod" | "endpoints", kind: "pod" | "service") => ({
-        job_name: job,
-        kubernetes_sd_configs: [{ role }],
-        relabel_configs: [
-            { source_labels: [`__meta_kubernetes_${kind}_annotation_prometheus_io_scrape`], action: "keep", regex: "true" },
-            { source_labels: [`__meta_kubernetes_${kind}_annotation_prometheus_io_path`], action: "replace", target_label: "__metrics_path__", regex: "(.+)" },
-            {
-                source_labels: ["__address__", `__meta_kubernetes_${kind}_annotation_prometheus_io_port`],
-                action: "replace", regex: "([^:]+)(?::\\d+)?;(\\d+)", replacement: "$1:$2", target_label: "__address__",
-            },
-            { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
-            { source_labels: [`__meta_kubernetes_${kind}_name`], target_label: kind },
-        ],
-    });
-    const config = {
-        global: { scrape_interval: o.scrapeInterval ?? "30s", evaluation_interval: o.scrapeInterval ?? "30s" },
-        ...(o.alertmanager ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [o.alertmanager] }] }] } } : {}),
-        rule_files: ["/etc/prometheus/rules/*.yml"],
-        scrape_configs: [
-            {
-                job_name: "kubernetes-apiservers",
-                scheme: "https",
-                tls_config: tls,
-                authorization: { credentials_file: `${SA_TOKEN}/token` },
-                kubernetes_sd_configs: [{ role: "endpoints" }],
-                relabel_configs: [{
-                    source_labels: ["__meta_kubernetes_namespace", "__meta_kubernetes_service_name", "__meta_kubernetes_endpoint_port_name"],
-                    action: "keep", regex: "default;kubernetes;https",
-                }],
-            },
-            viaApiServer("kubernetes-nodes", "/api/v1/nodes/$1/proxy/metrics"),
-            viaApiServer("kubernetes-cadvisor", "/api/v1/nodes/$1/proxy/metrics/cadvisor"),
-            annotated("kubernetes-pods", "pod", "pod"),
-            annotated("kubernetes-services", "endpoints", "service"),
-            ...(o.staticTargets ?? []).map((t) => ({ job_name: t.job, static_configs: [{ targets: t.targets }] })),
-        ],
-    };
-    return toYaml(config);
-}
-
-/** Alert rules every platform gets: a target down, Prometheus not ingesting, a PVC filling up. */
-export function renderAlertRules(): string {
-    return toYaml({
-        groups: [{
-            name: "containercloud",
-            rules: [
-                { alert: "TargetDown", expr: "up == 0", for: "5m", labels: { severity: "warning" }, annotations: { summary: "{{ $labels.job }} target {{ $labels.instance }} is down" } },
-                {
-                    alert: "PrometheusNotIngesting",
-                    expr: "rate(prometheus_tsdb_head_samples_appended_total[5m]) == 0",
-                    for: "10m", labels: { severity: "critical" }, annotations: { summary: "Prometheus stored no samples for 10 minutes" },
-                },
-                {
-                    alert: "VolumeFillingUp",
-                    expr: "kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < 0.1",
-                    for: "15m", labels: { severity: "critical" }, annotations: { summary: "PVC {{ $labels.persistentvolumeclaim }} has less than 10% free" },
-                },
-            ],
-        }],
-    });
-}
-
-/** alertmanager.yml: one default receiver; real receivers (mail, chat) are site-specific. */
-export function renderAlertmanagerConfig(): string {
-    return toYaml({
-        route: { receiver: "default", group_by: ["alertname", "namespace"], group_wait: "30s", group_interval: "5m", repeat_interval: "4h" },
-        receivers: [{ name: "default" }],
-    });
-}
-
-/** Grafana datasource provisioning: Prometheus (default) and, when given, Loki. */
-export function renderGrafanaDatasources(prometheusUrl: string, lokiUrl?: string): string {
-    return toYaml({
-        apiVersion: 1,
-        datasources: [
-            { name: "Prometheus", uid: "prometheus", type: "prometheus", access: "proxy", url: prometheusUrl, isDefault: true, editable: false },
-            ...(lokiUrl ? [{ name: "Loki", uid: "loki", type: "loki", access: "proxy", url: lokiUrl, editable: false }] : []),
-        ],
-    });
-}
-
-/** Grafana dashboard provider: dashboards from the mounted ConfigMap folder. */
-export function renderGrafanaDashboardProvider(): string {
-    return toYaml({
-        apiVersion: 1,
-        providers: [{ name: "containercloud", folder: "Container Cloud", type: "file", disableDeletion: true, options: { path: "/var/lib/grafana/dashboards" } }],
-    });
-}
-
-/** The platform overview dashboard (JSON): CPU and memory per namespace, and restarts. */
-export function renderOverviewDashboard(): string {
-    const panel = (id: number, title: string, expr: string, y: number) => ({
-        id, title, type: "timeseries", datasource: { type: "prometheus", uid: "prometheus" },
-        gridPos: { h: 8, w: 24, x: 0, y },
-        targets: [{ refId: "A", expr, legendFormat: "{{namespace}}" }],
-    });
-    return JSON.stringify({
-        uid: "containercloud-overview",
-        title: "Container Cloud overview",
-        schemaVersion: 39,
-        time: { from: "now-6h", to: "now" },
-        panels: [
-            panel(1, "CPU by namespace (cores)", "sum by (namespace) (rate(container_cpu_usage_seconds_total{container!=\"\"}[5m]))", 0),
-            panel(2, "Memory by namespace", "sum by (namespace) (container_memory_working_set_bytes{container!=\"\"})", 8),
-            panel(3, "Targets up", "sum by (job) (up)", 16),
-        ],
-    }, null, 2);
-}
-
-/**
- * OpenTelemetry collector config: OTLP in (gRPC 4317, HTTP 4318); metrics out on a Prometheus
- * endpoint (scraped), logs to Loki's OTLP endpoint when given, traces to an OTLP backend when
- * given, else to the debug exporter (sampled) so they are at least visible.
- */
-export function renderOtelCollectorConfig(o: { lokiOtlpUrl?: string; tracesOtlpUrl?: string } = {}): string {
-    const exporters: Record<string, YamlData> = {
-        debug: { verbosity: "basic", sampling_initial: 5, sampling_thereafter: 200 },
-        prometheus: { endpoint: "0.0.0.0:8889" },
-    };
-    if (o.lokiOtlpUrl) {
-        exporters["otlphttp/loki"] = { endpoint: o.lokiOtlpUrl };
-    }
-    if (o.tracesOtlpUrl) {
-        exporters["otlp/traces"] = { endpoint: o.tracesOtlpUrl, tls: { insecure: true } };
-    }
-    return toYaml({
-        receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } },
-        processors: { memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 }, batch: {} },
-        exporters,
-        extensions: { health_check: { endpoint: "0.0.0.0:13133" } },
-        service: {
-            extensions: ["health_check"],
-            pipelines: {
-                traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.tracesOtlpUrl ? "otlp/traces" : "debug"] },
-                metrics: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["prometheus"] },
-                logs: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.lokiOtlpUrl ? "otlphttp/loki" : "debug"] },
-            },
-        },
-    });
-}
+import { RandomSecret } from "../secrets";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { policyExemptionAnnotation } from "../core/policy-exemptions";
+import * as config from "./platform-support-config";
 
 /** Sizes of the Platform Support workloads. */
 export interface PlatformSupportSizes {
@@ -207,6 +36,13 @@ export const DEFAULT_SUPPORT_SIZES: PlatformSupportSizes = {
     otelCollector: resources("50m", "128Mi", "500m", "512Mi"),
 };
 
+/** What `PlatformSupport` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function platformSupportDefaults(env: Environment): { retention: string; prometheusStorage: string } {
+    const retention: Record<Environment, string> = { local: "2d", dev: "3d", staging: "7d", prod: "30d" };
+    const prometheusStorage: Record<Environment, string> = { local: "2Gi", dev: "5Gi", staging: "20Gi", prod: "100Gi" };
+    return { retention: retention[env], prometheusStorage: prometheusStorage[env] };
+}
+
 /** Arguments of `PlatformSupport`. */
 export interface PlatformSupportArgs extends CommonArgs {
     /** Base domain: Grafana is `grafana.<domain>`. */
@@ -215,9 +51,9 @@ export interface PlatformSupportArgs extends CommonArgs {
     namespace?: string;
     /** Block StorageClass for Prometheus data. */
     storageClass: pulumi.Input<string>;
-    /** How long Prometheus keeps samples, e.g. `7d`. @default "15d" in prod, "3d" elsewhere */
+    /** How long Prometheus keeps samples, e.g. `7d`. @default platformSupportDefaults(environment).retention: 30d in prod, 7d in staging, 3d in dev, 2d in local */
     retention?: string;
-    /** Prometheus volume size. @default "10Gi" */
+    /** Prometheus volume size. @default platformSupportDefaults(environment).prometheusStorage: 100Gi in prod, 20Gi in staging, 5Gi in dev, 2Gi in local */
     prometheusStorage?: string;
     /** Loki query URL for the Grafana datasource; also where the collector sends logs. @default none */
     lokiUrl?: string;
@@ -248,28 +84,50 @@ export class PlatformSupport extends pulumi.ComponentResource {
 
     constructor(name: string, args: PlatformSupportArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:appengine:PlatformSupport", name, {}, opts);
-        const env = args.environment;
-        const sizes = { ...DEFAULT_SUPPORT_SIZES, ...(args.sizes ?? {}) };
-        this.retention = args.retention ?? (env === "prod" ? "15d" : "3d");
-        const promStorage = args.prometheusStorage ?? "10Gi";
+        const defaults = platformSupportDefaults(args.environment);
+        this.retention = args.retention ?? defaults.retention;
         const nsName = args.namespace ?? "containercloud-monitoring";
-        const grafanaHost = platformHosts(args.domain).grafana;
-
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
             metadata: { name: nsName, labels: { ...standardLabels(nsName, "platform-support", args.labels), "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
-        const svcHost = (svc: string, port: number) => `${svc}.${nsName}.svc:${port}`;
-        const workload = (app: string) => ({
-            labels: standardLabels(app, "platform-support", args.labels),
-            selector: selectorLabels(app, "platform-support"),
-        });
-        const pod = (uid: number) => ({
-            priorityClassName: args.priorityClassName,
-            securityContext: restrictedPodSecurityContext(uid),
-        });
+        const s: SupportSettings = {
+            name, nsName, namespace, args,
+            sizes: { ...DEFAULT_SUPPORT_SIZES, ...(args.sizes ?? {}) },
+            promStorage: args.prometheusStorage ?? defaults.prometheusStorage,
+            grafanaHost: platformHosts(args.domain).grafana,
+            svcHost: (svc: string, port: number) => `${svc}.${nsName}.svc:${port}`,
+            workload: (app: string) => ({
+                labels: standardLabels(app, "platform-support", args.labels),
+                selector: selectorLabels(app, "platform-support"),
+            }),
+            pod: (uid: number) => ({
+                priorityClassName: args.priorityClassName,
+                securityContext: restrictedPodSecurityContext(uid),
+            }),
+        };
+        const promSvc = this.prometheus(s);
+        this.alertmanager(s);
+        this.grafana(s);
+        this.otelCollector(s);
 
-        // --- Prometheus ---
+        const { sizes, promStorage, grafanaHost } = s;
+        this.namespaceName = namespace;
+        this.prometheusUrl = pulumi.interpolate`http://${promSvc.metadata.name}.${namespace}.svc:9090`;
+        this.otlpEndpoint = `http://otel-collector.${nsName}.svc:4317`;
+        this.grafanaUrl = `https://${grafanaHost}`;
+        this.footprint = [
+            { module: "platform-support", name: "prometheus", replicas: 1, containers: [sizes.prometheus], storage: promStorage },
+            { module: "platform-support", name: "alertmanager", replicas: 1, containers: [sizes.alertmanager] },
+            { module: "platform-support", name: "grafana", replicas: 1, containers: [sizes.grafana] },
+            { module: "platform-support", name: "otel-collector", replicas: 1, containers: [sizes.otelCollector] },
+        ];
+        this.registerOutputs({ prometheusUrl: this.prometheusUrl, otlpEndpoint: this.otlpEndpoint, grafanaUrl: this.grafanaUrl });
+    }
+
+    /** Prometheus: RBAC for service discovery, its config and rules, the StatefulSet; returns its Service. */
+    private prometheus(s: SupportSettings): k8s.core.v1.Service {
+        const { name, namespace, nsName, args, sizes, promStorage, svcHost, workload, pod } = s;
         const prom = workload("prometheus");
         const promSa = new k8s.core.v1.ServiceAccount(`${name}-prometheus-sa`, { metadata: { name: "prometheus", namespace, labels: prom.labels } }, { parent: this });
         const promCr = new k8s.rbac.v1.ClusterRole(`${name}-prometheus-cr`, {
@@ -288,7 +146,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
         const promConfig = new k8s.core.v1.ConfigMap(`${name}-prometheus-config`, {
             metadata: { namespace, labels: prom.labels },
             data: {
-                "prometheus.yml": renderPrometheusConfig({
+                "prometheus.yml": config.renderPrometheusConfig({
                     alertmanager: svcHost("alertmanager", 9093),
                     staticTargets: [{ job: "otel-collector", targets: [svcHost("otel-collector", 8889)] }],
                 }),
@@ -296,7 +154,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
         }, { parent: this });
         const promRules = new k8s.core.v1.ConfigMap(`${name}-prometheus-rules`, {
             metadata: { namespace, labels: prom.labels },
-            data: { "containercloud.yml": renderAlertRules() },
+            data: { "containercloud.yml": config.renderAlertRules() },
         }, { parent: this });
         const promSvc = new k8s.core.v1.Service(`${name}-prometheus-svc`, {
             metadata: { name: "prometheus", namespace, labels: prom.labels },
@@ -347,19 +205,23 @@ export class PlatformSupport extends pulumi.ComponentResource {
                 }],
             },
         }, { parent: this });
+        return promSvc;
+    }
 
-        // --- Alertmanager ---
+    /** Alertmanager: config, Service, Deployment. */
+    private alertmanager(s: SupportSettings): void {
+        const { name, namespace, args, sizes, workload, pod } = s;
         const am = workload("alertmanager");
         const amConfig = new k8s.core.v1.ConfigMap(`${name}-alertmanager-config`, {
             metadata: { namespace, labels: am.labels },
-            data: { "alertmanager.yml": renderAlertmanagerConfig() },
+            data: { "alertmanager.yml": config.renderAlertmanagerConfig() },
         }, { parent: this });
         new k8s.core.v1.Service(`${name}-alertmanager-svc`, {
             metadata: { name: "alertmanager", namespace, labels: am.labels },
             spec: { selector: am.selector, ports: [{ name: "http", port: 9093, targetPort: "http" }] },
         }, { parent: this });
         new k8s.apps.v1.Deployment(`${name}-alertmanager`, {
-            metadata: { name: "alertmanager", namespace, labels: am.labels, annotations: policyExemptions([{ rule: "min-replicas", reason: "one Alertmanager: HA needs its gossip peer mesh, which this blueprint does not configure yet; two unmeshed replicas would send every alert twice" }]) },
+            metadata: { name: "alertmanager", namespace, labels: am.labels, annotations: policyExemptionAnnotation([{ rule: "min-replicas", reason: "one Alertmanager: HA needs its gossip peer mesh, which this blueprint does not configure yet; two unmeshed replicas would send every alert twice" }]) },
             spec: {
                 replicas: 1,
                 selector: { matchLabels: am.selector },
@@ -384,8 +246,11 @@ export class PlatformSupport extends pulumi.ComponentResource {
                 },
             },
         }, { parent: this });
+    }
 
-        // --- Grafana ---
+    /** Grafana: generated admin login, provisioned datasources and dashboards, Deployment and Ingress. */
+    private grafana(s: SupportSettings): void {
+        const { name, namespace, args, sizes, grafanaHost, svcHost, workload, pod } = s;
         const gf = workload("grafana");
         const adminPassword = new RandomSecret(`${name}-grafana-admin`, { length: 24 }, { parent: this });
         // Operators look the admin login up by this name, so it is fixed; Grafana names it as text and
@@ -397,22 +262,22 @@ export class PlatformSupport extends pulumi.ComponentResource {
         }, { parent: this });
         const gfProvisioning = new k8s.core.v1.ConfigMap(`${name}-grafana-datasources`, {
             metadata: { namespace, labels: gf.labels },
-            data: { "datasources.yaml": renderGrafanaDatasources(`http://${svcHost("prometheus", 9090)}`, args.lokiUrl) },
+            data: { "datasources.yaml": config.renderGrafanaDatasources(`http://${svcHost("prometheus", 9090)}`, args.lokiUrl) },
         }, { parent: this });
         const gfProviders = new k8s.core.v1.ConfigMap(`${name}-grafana-dashboard-providers`, {
             metadata: { namespace, labels: gf.labels },
-            data: { "dashboards.yaml": renderGrafanaDashboardProvider() },
+            data: { "dashboards.yaml": config.renderGrafanaDashboardProvider() },
         }, { parent: this });
         const gfDashboards = new k8s.core.v1.ConfigMap(`${name}-grafana-dashboards`, {
             metadata: { namespace, labels: gf.labels },
-            data: { "overview.json": renderOverviewDashboard() },
+            data: { "overview.json": config.renderOverviewDashboard() },
         }, { parent: this });
         const gfSvc = new k8s.core.v1.Service(`${name}-grafana-svc`, {
             metadata: { name: "grafana", namespace, labels: gf.labels },
             spec: { selector: gf.selector, ports: [{ name: "http", port: 80, targetPort: "http" }] },
         }, { parent: this });
         new k8s.apps.v1.Deployment(`${name}-grafana`, {
-            metadata: { name: "grafana", namespace, labels: gf.labels, annotations: policyExemptions([{ rule: "min-replicas", reason: "one Grafana: it keeps users and state in an embedded SQLite file on its volume, which two replicas cannot share" }]) },
+            metadata: { name: "grafana", namespace, labels: gf.labels, annotations: policyExemptionAnnotation([{ rule: "min-replicas", reason: "one Grafana: it keeps users and state in an embedded SQLite file on its volume, which two replicas cannot share" }]) },
             spec: {
                 replicas: 1,
                 selector: { matchLabels: gf.selector },
@@ -462,12 +327,15 @@ export class PlatformSupport extends pulumi.ComponentResource {
                 spec: renderIngressSpec(args.ingressClassName, [{ host: grafanaHost, paths: ["/"], serviceName: gfSvc.metadata.name, servicePort: 80, tls: true }]),
             }, { parent: this });
         }
+    }
 
-        // --- OpenTelemetry collector ---
+    /** The OpenTelemetry collector apps send OTLP to: config, Service, Deployment. */
+    private otelCollector(s: SupportSettings): void {
+        const { name, namespace, args, sizes, workload, pod } = s;
         const ot = workload("otel-collector");
         const otConfig = new k8s.core.v1.ConfigMap(`${name}-otel-config`, {
             metadata: { namespace, labels: ot.labels },
-            data: { "config.yaml": renderOtelCollectorConfig({ lokiOtlpUrl: args.lokiUrl ? `${args.lokiUrl}/otlp` : undefined, tracesOtlpUrl: args.tracesOtlpUrl }) },
+            data: { "config.yaml": config.renderOtelCollectorConfig({ lokiOtlpUrl: args.lokiUrl ? `${args.lokiUrl}/otlp` : undefined, tracesOtlpUrl: args.tracesOtlpUrl }) },
         }, { parent: this });
         new k8s.core.v1.Service(`${name}-otel-svc`, {
             metadata: { name: "otel-collector", namespace, labels: ot.labels },
@@ -481,7 +349,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
             },
         }, { parent: this });
         new k8s.apps.v1.Deployment(`${name}-otel-collector`, {
-            metadata: { name: "otel-collector", namespace, labels: ot.labels, annotations: policyExemptions([{ rule: "min-replicas", reason: "one collector: app SDKs retry exports while it restarts; scaling out needs a load-balancing exporter so a trace's spans meet in one place" }]) },
+            metadata: { name: "otel-collector", namespace, labels: ot.labels, annotations: policyExemptionAnnotation([{ rule: "min-replicas", reason: "one collector: app SDKs retry exports while it restarts; scaling out needs a load-balancing exporter so a trace's spans meet in one place" }]) },
             spec: {
                 replicas: 1,
                 selector: { matchLabels: ot.selector },
@@ -511,17 +379,19 @@ export class PlatformSupport extends pulumi.ComponentResource {
                 },
             },
         }, { parent: this });
-
-        this.namespaceName = namespace;
-        this.prometheusUrl = pulumi.interpolate`http://${promSvc.metadata.name}.${namespace}.svc:9090`;
-        this.otlpEndpoint = `http://otel-collector.${nsName}.svc:4317`;
-        this.grafanaUrl = `https://${grafanaHost}`;
-        this.footprint = [
-            { module: "platform-support", name: "prometheus", replicas: 1, containers: [sizes.prometheus], storage: promStorage },
-            { module: "platform-support", name: "alertmanager", replicas: 1, containers: [sizes.alertmanager] },
-            { module: "platform-support", name: "grafana", replicas: 1, containers: [sizes.grafana] },
-            { module: "platform-support", name: "otel-collector", replicas: 1, containers: [sizes.otelCollector] },
-        ];
-        this.registerOutputs({ prometheusUrl: this.prometheusUrl, otlpEndpoint: this.otlpEndpoint, grafanaUrl: this.grafanaUrl });
     }
+}
+
+/** What `PlatformSupport`'s steps share: resolved args, the namespace and small builders. */
+interface SupportSettings {
+    name: string;
+    nsName: string;
+    namespace: pulumi.Output<string>;
+    args: PlatformSupportArgs;
+    sizes: PlatformSupportSizes;
+    promStorage: string;
+    grafanaHost: string;
+    svcHost: (svc: string, port: number) => string;
+    workload: (app: string) => { labels: Record<string, string>; selector: Record<string, string> };
+    pod: (uid: number) => { priorityClassName?: string; securityContext: ReturnType<typeof restrictedPodSecurityContext> };
 }

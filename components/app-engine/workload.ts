@@ -13,26 +13,6 @@ type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 /** Label key of node roles (`storage`, `edge`, `worker`) and of the matching taint. */
 export const NODE_ROLE_LABEL = "containercloud.io/node-role";
 
-/**
- * Annotation the policy pack reads to exempt one workload from named rules, with a reason
- * each (rules: no-host-network, no-privileged-containers, no-host-path-volumes, restricted-capabilities,
- * run-as-non-root, read-only-root-filesystem, seccomp-runtime-default, no-privilege-escalation).
- */
-export const POLICY_EXEMPTIONS_ANNOTATION = "containercloud.io/policy-exemptions";
-
-/** A rule the policy pack may be told to skip for one workload. */
-export interface PolicyExemption {
-    /** Rule name. */
-    rule: "no-host-network" | "no-privileged-containers" | "no-host-path-volumes" | "restricted-capabilities" | "run-as-non-root" | "read-only-root-filesystem" | "seccomp-runtime-default" | "no-privilege-escalation" | "min-replicas";
-    /** Why this workload needs it. */
-    reason: string;
-}
-
-/** The exemption annotation's value (JSON, rules in the order given). */
-export function policyExemptions(exemptions: PolicyExemption[]): Record<string, string> {
-    return { [POLICY_EXEMPTIONS_ANNOTATION]: JSON.stringify(exemptions.map((e) => ({ rule: e.rule, reason: e.reason }))) };
-}
-
 /** Container security context of the Pod Security `restricted` profile with a read-only root. */
 export function restrictedContainerSecurityContext(): SecurityContext {
     return {

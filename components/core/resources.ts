@@ -44,3 +44,11 @@ export function formatBytes(b: number): string {
 export function resources(cpuRequest: string, memRequest: string, cpuLimit: string, memLimit: string): ResourceRequirements {
     return { requests: { cpu: cpuRequest, memory: memRequest }, limits: { cpu: cpuLimit, memory: memLimit } };
 }
+
+/**
+ * A container's `resources` block as the Kubernetes API takes it: fresh `requests` and `limits`
+ * objects, so the typed args a component was given are never shared with (or changed through) a spec.
+ */
+export function toK8s(r: ResourceRequirements): { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } } {
+    return { requests: { ...r.requests }, limits: { ...r.limits } };
+}

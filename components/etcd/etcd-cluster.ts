@@ -6,28 +6,38 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
-import { CommonArgs, ResourceRequirements, isHighlyAvailable } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
-import { resources } from "../core/resources";
+import { resources, toK8s } from "../core/resources";
 import { ETCD_IMAGE, ETCD_TOOLS_IMAGE } from "../versions";
 import { CertificateAuthority } from "../secrets/certificate-authority";
 import { Certificate } from "../secrets/certificate";
 import { RandomSecret } from "../secrets/random-secret";
-import {
-    ETCD_PORTS, EtcdTopology, backupScript, clientEndpoint, enableAuthScript, etcdFlags, etcdQuorum,
-    serverDnsNames, validateEtcdReplicas,
-} from "./etcd-config";
+import { ETCD_PORTS, EtcdTopology, clientEndpoint, etcdFlags, etcdQuorum, serverDnsNames, validateEtcdReplicas } from "./etcd-config";
+import { ETCD_CONTAINER_SECURITY, ETCD_POD_SECURITY, EtcdctlAccess, backupCronJobSpec, defragCronJobSpec, enableAuthJobSpec } from "./etcd-jobs";
+
+/** What `EtcdCluster` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function etcdClusterDefaults(env: Environment): { replicas: number; storageSize: string; backup: { schedule: string; retention: number; size: string } } {
+    const every6h = "0 */6 * * *";
+    const table: Record<Environment, { storageSize: string; backup: { schedule: string; retention: number; size: string } }> = {
+        local: { storageSize: "1Gi", backup: { schedule: every6h, retention: 2, size: "1Gi" } },
+        dev: { storageSize: "2Gi", backup: { schedule: every6h, retention: 3, size: "2Gi" } },
+        staging: { storageSize: "10Gi", backup: { schedule: every6h, retention: 7, size: "10Gi" } },
+        prod: { storageSize: "20Gi", backup: { schedule: "0 */2 * * *", retention: 24, size: "50Gi" } },
+    };
+    return { replicas: isHighlyAvailable(env) ? 3 : 1, ...table[env] };
+}
 
 /** Snapshot backups to a PVC. */
 export interface EtcdBackupArgs {
     /** Take snapshots. @default true */
     enabled?: boolean;
-    /** Cron schedule. @default "0 *\/6 * * *" (every 6 hours) */
+    /** Cron schedule. @default etcdClusterDefaults(environment).backup.schedule: every 2 hours in prod, every 6 elsewhere */
     schedule?: string;
-    /** Snapshots kept. @default 7 */
+    /** Snapshots kept. @default etcdClusterDefaults(environment).backup.retention: 24 in prod, 7 in staging, 3 in dev, 2 in local */
     retention?: number;
-    /** Size of the backup PVC. @default "10Gi" */
+    /** Size of the backup PVC. @default etcdClusterDefaults(environment).backup.size: 50Gi in prod, 10Gi in staging, 2Gi in dev, 1Gi in local */
     size?: string;
 }
 
@@ -39,7 +49,7 @@ export interface EtcdClusterArgs extends CommonArgs {
     replicas?: number;
     /** StorageClass of the member and backup PVCs (the block class from RookCeph). @default the cluster's default class */
     storageClass?: pulumi.Input<string>;
-    /** Size of each member's data PVC. @default "10Gi" */
+    /** Size of each member's data PVC. @default etcdClusterDefaults(environment).storageSize: 20Gi in prod, 10Gi in staging, 2Gi in dev, 1Gi in local */
     storageSize?: string;
     /** Member container resources. @default requests 250m/512Mi, limits 1/2Gi (HA); 100m/256Mi, 500m/1Gi otherwise */
     resources?: ResourceRequirements;
@@ -54,9 +64,6 @@ export interface EtcdClusterArgs extends CommonArgs {
     /** Cluster DNS domain. @default "cluster.local" */
     clusterDomain?: string;
 }
-
-const toK8s = (r: ResourceRequirements) => ({ requests: { ...r.requests }, limits: { ...r.limits } });
-const jobResources = resources("50m", "64Mi", "500m", "256Mi");
 
 /**
  * An etcd cluster: StatefulSet (Parallel pod management, stable DNS through a headless peer
@@ -95,52 +102,86 @@ export class EtcdCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: EtcdClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:etcd:EtcdCluster", name, {}, opts);
-        const ha = isHighlyAvailable(args.environment);
-        this.replicas = args.replicas ?? (ha ? 3 : 1);
+        const defaults = etcdClusterDefaults(args.environment);
+        this.replicas = args.replicas ?? defaults.replicas;
         const problem = validateEtcdReplicas(this.replicas);
         if (problem) {
             throw new pulumi.ResourceError(problem, this);
         }
         this.quorum = etcdQuorum(this.replicas);
-        const nsName = args.namespace ?? "etcd";
-        const storageSize = args.storageSize ?? "10Gi";
-        const res = args.resources ?? (ha ? resources("250m", "512Mi", "1", "2Gi") : resources("100m", "256Mi", "500m", "1Gi"));
-        const quotaBackendBytes = args.quotaBackendBytes ?? 2 * 1024 ** 3;
-        const backup = {
-            enabled: args.backup?.enabled ?? true,
-            schedule: args.backup?.schedule ?? "0 */6 * * *",
-            retention: args.backup?.retention ?? 7,
-            size: args.backup?.size ?? "10Gi",
-        };
-        const defragSchedule = args.defragSchedule ?? "30 3 * * 0";
-        const antiAffinity = args.antiAffinity ?? (ha ? "required" : "preferred");
-        const image = mirrorImage(ETCD_IMAGE, args.imageMirror);
-        const toolsImage = mirrorImage(ETCD_TOOLS_IMAGE, args.imageMirror);
-        const topo: EtcdTopology = {
-            statefulSet: "etcd",
-            peerService: "etcd-peer",
-            clientService: "etcd-client",
-            namespace: nsName,
-            clusterDomain: args.clusterDomain ?? "cluster.local",
-            replicas: this.replicas,
-        };
-        const labels = standardLabels("etcd", "etcd", args.labels ?? {});
-        const selector = selectorLabels("etcd", "etcd");
+        const s = this.settings(name, args, defaults);
 
+        const creds = this.credentials(s);
+        const peerSvc = this.services(s);
+        this.statefulSet = this.members(s, peerSvc, creds.serverTls);
+        this.clientEndpoint = pulumi.interpolate`https://${s.topo.clientService}.${s.namespace}.svc:${ETCD_PORTS.client}`;
+        this.maintenance(s, creds);
+
+        this.clientTlsSecretName = creds.clientTls.metadata.name;
+        this.rootPasswordSecretName = creds.rootSecret.metadata.name;
+        this.rootPassword = pulumi.secret(creds.password.result);
+        this.caCertPem = creds.ca.certPem;
+        this.clientCertPem = creds.client.certPem;
+        this.clientKeyPem = pulumi.secret(creds.client.keyPem);
+        this.namespaceName = s.namespace;
+        this.registerOutputs({
+            clientEndpoint: this.clientEndpoint,
+            clientTlsSecretName: this.clientTlsSecretName,
+            rootPasswordSecretName: this.rootPasswordSecretName,
+            namespaceName: this.namespaceName,
+        });
+    }
+
+    /** Resolves every optional arg once, and creates the namespace every other step uses. */
+    private settings(name: string, args: EtcdClusterArgs, defaults: ReturnType<typeof etcdClusterDefaults>): EtcdSettings {
+        const ha = isHighlyAvailable(args.environment);
+        const nsName = args.namespace ?? "etcd";
+        const labels = standardLabels("etcd", "etcd", args.labels ?? {});
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
             metadata: {
                 name: nsName,
                 labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
             },
         }, { parent: this });
-        const namespace = ns.metadata.name;
+        return {
+            name,
+            nsName,
+            namespace: ns.metadata.name,
+            labels,
+            selector: selectorLabels("etcd", "etcd"),
+            topo: {
+                statefulSet: "etcd",
+                peerService: "etcd-peer",
+                clientService: "etcd-client",
+                namespace: nsName,
+                clusterDomain: args.clusterDomain ?? "cluster.local",
+                replicas: this.replicas,
+            },
+            storageClass: args.storageClass,
+            storageSize: args.storageSize ?? defaults.storageSize,
+            res: args.resources ?? (ha ? resources("250m", "512Mi", "1", "2Gi") : resources("100m", "256Mi", "500m", "1Gi")),
+            quotaBackendBytes: args.quotaBackendBytes ?? 2 * 1024 ** 3,
+            backup: {
+                enabled: args.backup?.enabled ?? true,
+                schedule: args.backup?.schedule ?? defaults.backup.schedule,
+                retention: args.backup?.retention ?? defaults.backup.retention,
+                size: args.backup?.size ?? defaults.backup.size,
+            },
+            defragSchedule: args.defragSchedule ?? "30 3 * * 0",
+            antiAffinity: args.antiAffinity ?? (ha ? "required" : "preferred"),
+            image: mirrorImage(ETCD_IMAGE, args.imageMirror),
+            toolsImage: mirrorImage(ETCD_TOOLS_IMAGE, args.imageMirror),
+        };
+    }
 
-        // --- PKI and credentials, generated once at deploy time and held as Pulumi secrets ---
-        const ca = new CertificateAuthority(`${name}-ca`, { commonName: `${nsName} etcd CA` }, { parent: this });
+    /** PKI and credentials, generated once at deploy time and held as Pulumi secrets, and their Secrets. */
+    private credentials(s: EtcdSettings): EtcdCredentials {
+        const { name, namespace, labels } = s;
+        const ca = new CertificateAuthority(`${name}-ca`, { commonName: `${s.nsName} etcd CA` }, { parent: this });
         const server = new Certificate(`${name}-server-cert`, {
             caCertPem: ca.certPem, caKeyPem: ca.keyPem,
             commonName: "etcd",
-            dnsNames: serverDnsNames(topo),
+            dnsNames: serverDnsNames(s.topo),
             ipAddresses: ["127.0.0.1"],
             // members are servers to clients and clients to each other on the peer port
             usages: ["server", "client"],
@@ -160,18 +201,21 @@ export class EtcdCluster extends pulumi.ComponentResource {
             type: "kubernetes.io/tls",
             stringData: { "ca.crt": ca.certPem, "tls.crt": client.certPem, "tls.key": client.keyPem },
         }, { parent: this });
-        // A fixed name (docs/etcd-restore.md uses it). The jobs below name it as text and wait for it
+        // A fixed name (docs/etcd-restore.md uses it). The jobs name it as text and wait for it
         // with dependsOn: a changed Secret with a fixed name is replaced delete-first, and a CronJob
         // taking its Output would be replaced with it (test/core/replacement-safety.test.ts).
-        const rootSecretName = "etcd-root-password";
         const rootSecret = new k8s.core.v1.Secret(`${name}-root`, {
-            metadata: { name: rootSecretName, namespace, labels },
+            metadata: { name: ROOT_SECRET_NAME, namespace, labels },
             stringData: { username: "root", password: password.result },
         }, { parent: this });
+        return { ca, client, password, serverTls, clientTls, rootSecret };
+    }
 
-        // --- Services ---
+    /** The headless peer Service (stable member DNS) and the client Service; returns the peer Service. */
+    private services(s: EtcdSettings): k8s.core.v1.Service {
+        const { name, namespace, labels, selector } = s;
         const peerSvc = new k8s.core.v1.Service(`${name}-peer`, {
-            metadata: { name: topo.peerService, namespace, labels },
+            metadata: { name: s.topo.peerService, namespace, labels },
             spec: {
                 clusterIP: "None",
                 // members must find each other before they are ready: readiness needs quorum
@@ -185,7 +229,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
         }, { parent: this });
         new k8s.core.v1.Service(`${name}-client`, {
             metadata: {
-                name: topo.clientService,
+                name: s.topo.clientService,
                 namespace,
                 labels,
                 annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": `${ETCD_PORTS.metrics}` },
@@ -198,18 +242,20 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 ],
             },
         }, { parent: this });
+        return peerSvc;
+    }
 
+    /** The members' StatefulSet and, with more than one member, a disruption budget at quorum. */
+    private members(s: EtcdSettings, peerSvc: k8s.core.v1.Service, serverTls: k8s.core.v1.Secret): k8s.apps.v1.StatefulSet {
+        const { name, namespace, labels, selector } = s;
         const hostSpread = { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" };
-        const affinity: k8s.types.input.core.v1.Affinity = antiAffinity === "required"
+        const affinity: k8s.types.input.core.v1.Affinity = s.antiAffinity === "required"
             ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [hostSpread] } }
             : { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: hostSpread }] } };
-
         const tlsDir = "/etc/etcd/tls";
-        const podSecurity = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } };
-        const containerSecurity = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
 
-        this.statefulSet = new k8s.apps.v1.StatefulSet(`${name}`, {
-            metadata: { name: topo.statefulSet, namespace, labels },
+        const sts = new k8s.apps.v1.StatefulSet(`${name}`, {
+            metadata: { name: s.topo.statefulSet, namespace, labels },
             spec: {
                 serviceName: peerSvc.metadata.name,
                 replicas: this.replicas,
@@ -221,21 +267,21 @@ export class EtcdCluster extends pulumi.ComponentResource {
                     metadata: { labels: { ...labels, ...selector } },
                     spec: {
                         affinity,
-                        securityContext: podSecurity,
+                        securityContext: ETCD_POD_SECURITY,
                         terminationGracePeriodSeconds: 30,
                         containers: [{
                             name: "etcd",
-                            image,
+                            image: s.image,
                             command: ["etcd"],
-                            args: etcdFlags(topo, { clusterToken: `${nsName}-etcd`, quotaBackendBytes, tlsDir, dataDir: "/var/run/etcd/default.etcd" }),
+                            args: etcdFlags(s.topo, { clusterToken: `${s.nsName}-etcd`, quotaBackendBytes: s.quotaBackendBytes, tlsDir, dataDir: "/var/run/etcd/default.etcd" }),
                             env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
                             ports: [
                                 { name: "client", containerPort: ETCD_PORTS.client },
                                 { name: "peer", containerPort: ETCD_PORTS.peer },
                                 { name: "metrics", containerPort: ETCD_PORTS.metrics },
                             ],
-                            resources: toK8s(res),
-                            securityContext: containerSecurity,
+                            resources: toK8s(s.res),
+                            securityContext: ETCD_CONTAINER_SECURITY,
                             startupProbe: { httpGet: { path: "/health?serializable=true", port: ETCD_PORTS.metrics }, periodSeconds: 5, failureThreshold: 60 },
                             // liveness checks only this member (serializable): a lost quorum must not restart every member
                             livenessProbe: { httpGet: { path: "/health?serializable=true", port: ETCD_PORTS.metrics }, periodSeconds: 10, failureThreshold: 6 },
@@ -252,8 +298,8 @@ export class EtcdCluster extends pulumi.ComponentResource {
                     metadata: { name: "data", labels },
                     spec: {
                         accessModes: ["ReadWriteOnce"],
-                        storageClassName: args.storageClass,
-                        resources: { requests: { storage: storageSize } },
+                        storageClassName: s.storageClass,
+                        resources: { requests: { storage: s.storageSize } },
                     },
                 }],
                 persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
@@ -267,132 +313,64 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 spec: { minAvailable: this.quorum, selector: { matchLabels: selector } },
             }, { parent: this });
         }
+        return sts;
+    }
 
-        this.clientEndpoint = pulumi.interpolate`https://${topo.clientService}.${namespace}.svc:${ETCD_PORTS.client}`;
-        const clientEnv = (endpoints: pulumi.Input<string>): k8s.types.input.core.v1.EnvVar[] => [
-            { name: "ETCDCTL_API", value: "3" },
-            { name: "ETCDCTL_ENDPOINTS", value: endpoints },
-            { name: "ETCDCTL_CACERT", value: "/etc/etcd/client/ca.crt" },
-            { name: "ETCDCTL_CERT", value: "/etc/etcd/client/tls.crt" },
-            { name: "ETCDCTL_KEY", value: "/etc/etcd/client/tls.key" },
-            { name: "ROOT_PASSWORD", valueFrom: { secretKeyRef: { name: rootSecretName, key: "password" } } },
-        ];
-        const clientMount = { name: "client-tls", mountPath: "/etc/etcd/client", readOnly: true };
-        const clientVolume = { name: "client-tls", secret: { secretName: clientTls.metadata.name, defaultMode: 0o440 } };
-        // the tools image (bitnami) runs as 1001
-        const toolsSecurity = { runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001, seccompProfile: { type: "RuntimeDefault" } };
-
+    /** The auth Job, the snapshot CronJob with its PVC (when backups are on) and the defrag CronJob. */
+    private maintenance(s: EtcdSettings, creds: EtcdCredentials): void {
+        const { name, namespace, labels } = s;
+        const access: EtcdctlAccess = { endpoints: clientEndpoint(s.topo), rootSecretName: ROOT_SECRET_NAME, clientTlsSecretName: creds.clientTls.metadata.name };
         new k8s.batch.v1.Job(`${name}-enable-auth`, {
             metadata: { name: "etcd-enable-auth", namespace, labels },
-            spec: {
-                backoffLimit: 10,
-                template: {
-                    metadata: { labels },
-                    spec: {
-                        restartPolicy: "OnFailure",
-                        securityContext: toolsSecurity,
-                        containers: [{
-                            name: "enable-auth",
-                            image: toolsImage,
-                            command: ["/bin/bash", "-ec", enableAuthScript()],
-                            env: clientEnv(clientEndpoint(topo)),
-                            resources: toK8s(jobResources),
-                            securityContext: containerSecurity,
-                            volumeMounts: [clientMount],
-                        }],
-                        volumes: [clientVolume],
-                    },
-                },
-            },
-        }, { parent: this, dependsOn: [this.statefulSet, rootSecret] });
+            spec: enableAuthJobSpec(access, s.toolsImage, labels),
+        }, { parent: this, dependsOn: [this.statefulSet, creds.rootSecret] });
 
-        if (backup.enabled) {
+        if (s.backup.enabled) {
             const pvc = new k8s.core.v1.PersistentVolumeClaim(`${name}-backups`, {
                 metadata: { name: "etcd-backups", namespace, labels },
-                spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClass, resources: { requests: { storage: backup.size } } },
+                spec: { accessModes: ["ReadWriteOnce"], storageClassName: s.storageClass, resources: { requests: { storage: s.backup.size } } },
             }, { parent: this });
             new k8s.batch.v1.CronJob(`${name}-backup`, {
                 metadata: { name: "etcd-backup", namespace, labels },
-                spec: {
-                    schedule: backup.schedule,
-                    concurrencyPolicy: "Forbid",
-                    successfulJobsHistoryLimit: 3,
-                    failedJobsHistoryLimit: 3,
-                    jobTemplate: {
-                        spec: {
-                            backoffLimit: 2,
-                            template: {
-                                metadata: { labels },
-                                spec: {
-                                    restartPolicy: "OnFailure",
-                                    securityContext: toolsSecurity,
-                                    containers: [{
-                                        name: "snapshot",
-                                        image: toolsImage,
-                                        command: ["/bin/bash", "-ec", backupScript(backup.retention)],
-                                        env: clientEnv(clientEndpoint(topo)),
-                                        resources: toK8s(jobResources),
-                                        securityContext: { ...containerSecurity, readOnlyRootFilesystem: true },
-                                        volumeMounts: [clientMount, { name: "backups", mountPath: "/backups" }],
-                                    }],
-                                    volumes: [clientVolume, { name: "backups", persistentVolumeClaim: { claimName: pvc.metadata.name } }],
-                                },
-                            },
-                        },
-                    },
-                },
-            }, { parent: this, dependsOn: [rootSecret] });
+                spec: backupCronJobSpec(access, { schedule: s.backup.schedule, retention: s.backup.retention, claimName: pvc.metadata.name }, s.toolsImage, labels),
+            }, { parent: this, dependsOn: [creds.rootSecret] });
         }
 
         new k8s.batch.v1.CronJob(`${name}-defrag`, {
             metadata: { name: "etcd-defrag", namespace, labels },
-            spec: {
-                schedule: defragSchedule,
-                concurrencyPolicy: "Forbid",
-                successfulJobsHistoryLimit: 1,
-                failedJobsHistoryLimit: 3,
-                jobTemplate: {
-                    spec: {
-                        backoffLimit: 1,
-                        template: {
-                            metadata: { labels },
-                            spec: {
-                                restartPolicy: "Never",
-                                securityContext: podSecurity,
-                                containers: [{
-                                    name: "defrag",
-                                    image,
-                                    command: ["etcdctl"],
-                                    // one member at a time (--cluster walks the member list), so quorum is kept
-                                    args: ["defrag", "--cluster", "--command-timeout=60s"],
-                                    env: [
-                                        ...clientEnv(clientEndpoint(topo)),
-                                        { name: "ETCDCTL_USER", value: "root:$(ROOT_PASSWORD)" },
-                                    ],
-                                    resources: toK8s(jobResources),
-                                    securityContext: containerSecurity,
-                                    volumeMounts: [clientMount],
-                                }],
-                                volumes: [clientVolume],
-                            },
-                        },
-                    },
-                },
-            },
-        }, { parent: this, dependsOn: [rootSecret] });
-
-        this.clientTlsSecretName = clientTls.metadata.name;
-        this.rootPasswordSecretName = rootSecret.metadata.name;
-        this.rootPassword = pulumi.secret(password.result);
-        this.caCertPem = ca.certPem;
-        this.clientCertPem = client.certPem;
-        this.clientKeyPem = pulumi.secret(client.keyPem);
-        this.namespaceName = namespace;
-        this.registerOutputs({
-            clientEndpoint: this.clientEndpoint,
-            clientTlsSecretName: this.clientTlsSecretName,
-            rootPasswordSecretName: this.rootPasswordSecretName,
-            namespaceName: this.namespaceName,
-        });
+            spec: defragCronJobSpec(access, s.defragSchedule, s.image, labels),
+        }, { parent: this, dependsOn: [creds.rootSecret] });
     }
+}
+
+/** Fixed name of the Secret with the root password (docs/etcd-restore.md uses it). */
+const ROOT_SECRET_NAME = "etcd-root-password";
+
+/** What `EtcdCluster`'s steps share: the resolved args and the namespace. */
+interface EtcdSettings {
+    name: string;
+    nsName: string;
+    namespace: pulumi.Output<string>;
+    labels: Record<string, string>;
+    selector: Record<string, string>;
+    topo: EtcdTopology;
+    storageClass?: pulumi.Input<string>;
+    storageSize: string;
+    res: ResourceRequirements;
+    quotaBackendBytes: number;
+    backup: { enabled: boolean; schedule: string; retention: number; size: string };
+    defragSchedule: string;
+    antiAffinity: "required" | "preferred";
+    image: string;
+    toolsImage: string;
+}
+
+/** The generated PKI, the root password and the Secrets that carry them. */
+interface EtcdCredentials {
+    ca: CertificateAuthority;
+    client: Certificate;
+    password: RandomSecret;
+    serverTls: k8s.core.v1.Secret;
+    clientTls: k8s.core.v1.Secret;
+    rootSecret: k8s.core.v1.Secret;
 }

@@ -8,44 +8,12 @@ import * as k8s from "../core/k8s";
 import { CommonArgs, ResourceRequirements } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
-import { resources } from "../core/resources";
+import { resources, toK8s } from "../core/resources";
 import { ETCD_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE } from "../versions";
-import { policyExemptionAnnotation } from "./policy-exemptions";
-import { validateNetworkCidrs } from "./cidr";
+import { policyExemptionAnnotation } from "../core/policy-exemptions";
+import { FLANNEL_HEALTHZ_PORT, FlannelBackend, SubnetManager, flanneldArgs, renderCniConf, renderNetConf, validateFlannelArgs } from "./flannel-config";
 import { KubeNetworkPolicies } from "./kube-network-policies";
 
-/** VXLAN: an overlay that works on any L3 network. */
-export interface VxlanBackend {
-    type: "vxlan";
-    /** VXLAN network identifier. @default 1 */
-    vni?: number;
-    /** UDP port. @default 8472 (the Linux kernel default) */
-    port?: number;
-    /** Route directly (no encapsulation) between nodes on the same L2 segment. @default false */
-    directRouting?: boolean;
-    /** MTU of the VXLAN device. @default the external interface's MTU minus overhead */
-    mtu?: number;
-}
-
-/** host-gw: plain routes to each node's subnet; needs all nodes on one L2 segment. */
-export interface HostGwBackend {
-    type: "host-gw";
-}
-
-/** WireGuard: an encrypted overlay; the nodes need the `wireguard` kernel module (Linux 5.6+). */
-export interface WireguardBackend {
-    type: "wireguard";
-    /** UDP listen port. @default 51820 */
-    listenPort?: number;
-    /** Keep-alive interval in seconds, for nodes behind NAT. @default 0 (off) */
-    persistentKeepaliveInterval?: number;
-}
-
-/** How Flannel carries packets between nodes. */
-export type FlannelBackend = VxlanBackend | HostGwBackend | WireguardBackend;
-
-/** Where Flannel keeps the subnet leases. */
-export type SubnetManager = "kube" | "etcd";
 
 /** The etcd Flannel uses with `subnetManager: "etcd"`. */
 export interface FlannelEtcdArgs {
@@ -95,100 +63,7 @@ export interface FlannelArgs extends CommonArgs {
     resources?: ResourceRequirements;
 }
 
-/** The CNI chain written to each node: flannel (delegating to bridge) and portmap for hostPort. */
-export function renderCniConf(): string {
-    return JSON.stringify({
-        name: "cbr0",
-        cniVersion: "0.3.1",
-        plugins: [
-            { type: "flannel", delegate: { hairpinMode: true, isDefaultGateway: true } },
-            { type: "portmap", capabilities: { portMappings: true } },
-        ],
-    }, null, 2);
-}
-
-/** Flannel's `Backend` object, keys in a stable order, defaults left to Flannel. */
-export function renderBackend(b: FlannelBackend): Record<string, unknown> {
-    switch (b.type) {
-        case "vxlan": {
-            const out: Record<string, unknown> = { Type: "vxlan" };
-            if (b.vni !== undefined) out.VNI = b.vni;
-            if (b.port !== undefined) out.Port = b.port;
-            if (b.directRouting !== undefined) out.DirectRouting = b.directRouting;
-            if (b.mtu !== undefined) out.MTU = b.mtu;
-            return out;
-        }
-        case "host-gw":
-            return { Type: "host-gw" };
-        case "wireguard": {
-            const out: Record<string, unknown> = { Type: "wireguard" };
-            if (b.listenPort !== undefined) out.ListenPort = b.listenPort;
-            if (b.persistentKeepaliveInterval !== undefined) out.PersistentKeepaliveInterval = b.persistentKeepaliveInterval;
-            return out;
-        }
-    }
-}
-
-/** `net-conf.json`: the pod network, each node's subnet size and the backend. */
-export function renderNetConf(podCidr: string, subnetLen: number, backend: FlannelBackend): string {
-    return JSON.stringify({ Network: podCidr, SubnetLen: subnetLen, Backend: renderBackend(backend) }, null, 2);
-}
-
-const BACKENDS = ["vxlan", "host-gw", "wireguard"];
-
-/** Validates Flannel's arguments (CIDRs, subnet length, backend, etcd); returns the first problem naming the field. */
-export function validateFlannelArgs(a: { podCidr: string; serviceCidr: string; subnetLen: number; backend: FlannelBackend; subnetManager: string; etcd?: unknown }): string | undefined {
-    const cidrs = validateNetworkCidrs(a);
-    if (cidrs) {
-        return cidrs;
-    }
-    const type = (a.backend as { type?: unknown }).type;
-    if (typeof type !== "string" || !BACKENDS.includes(type)) {
-        return `network.backend.type "${String(type)}" is not supported: use ${BACKENDS.join(", ")}`;
-    }
-    if (a.backend.type === "vxlan") {
-        const { vni, port, mtu } = a.backend;
-        if (vni !== undefined && (!Number.isInteger(vni) || vni < 1 || vni > 16777215)) {
-            return `network.backend.vni ${vni} must be from 1 to 16777215`;
-        }
-        if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-            return `network.backend.port ${port} must be from 1 to 65535`;
-        }
-        if (mtu !== undefined && (!Number.isInteger(mtu) || mtu < 1280 || mtu > 9000)) {
-            return `network.backend.mtu ${mtu} must be from 1280 to 9000`;
-        }
-    }
-    if (a.subnetManager !== "kube" && a.subnetManager !== "etcd") {
-        return `network.subnetManager "${a.subnetManager}" is not supported: use kube or etcd`;
-    }
-    if (a.subnetManager === "etcd" && a.etcd === undefined) {
-        return "network.subnetManager is etcd but no etcd connection was given: enable etcd or use the kube subnet manager";
-    }
-    return undefined;
-}
-
-/** The flanneld arguments for a subnet manager. */
-export function flanneldArgs(subnetManager: SubnetManager, ipMasq: boolean, etcdPrefix: string, etcdEndpoints?: string): string[] {
-    // health endpoint on the node's loopback (host network), for the kubelet's probes
-    const args = [...(ipMasq ? ["--ip-masq"] : []), "--healthz-ip=127.0.0.1", `--healthz-port=${FLANNEL_HEALTHZ_PORT}`];
-    if (subnetManager === "kube") {
-        return [...args, "--kube-subnet-mgr"];
-    }
-    return [
-        ...args,
-        `--etcd-endpoints=${etcdEndpoints ?? ""}`,
-        `--etcd-prefix=${etcdPrefix}`,
-        "--etcd-cafile=/etc/flannel/etcd/ca.crt",
-        "--etcd-certfile=/etc/flannel/etcd/tls.crt",
-        "--etcd-keyfile=/etc/flannel/etcd/tls.key",
-    ];
-}
-
-/** Port of flanneld's /healthz on the node's loopback. */
-export const FLANNEL_HEALTHZ_PORT = 10267;
-
 const small = resources("20m", "16Mi", "100m", "64Mi");
-const toK8s = (r: ResourceRequirements) => ({ requests: { ...r.requests }, limits: { ...r.limits } });
 
 /**
  * Flannel as a DaemonSet on every node (tolerating every taint), its CNI config, least-privilege
@@ -240,7 +115,33 @@ export class Flannel extends pulumi.ComponentResource {
             },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        const s: FlannelSettings = { name, args, namespace, labels, selector, netConf, ipMasq, res, etcdPrefix };
 
+        const sa = this.rbac(s);
+
+        const cm = new k8s.core.v1.ConfigMap(`${name}-cfg`, {
+            metadata: { namespace, labels },
+            data: { "cni-conf.json": renderCniConf(), "net-conf.json": netConf },
+        }, { parent: this });
+
+        this.daemonSet = this.createDaemonSet(s, sa, cm, this.etcdAccess(s));
+
+        if (networkPolicy === "kube-network-policies") {
+            this.networkPolicyAgent = new KubeNetworkPolicies(`${name}-netpol`, {
+                environment: args.environment,
+                imageMirror: args.imageMirror,
+                labels: args.labels,
+                namespace,
+            }, { parent: this });
+        }
+
+        this.namespaceName = namespace;
+        this.registerOutputs({ namespaceName: this.namespaceName });
+    }
+
+    /** The service account flanneld runs as, and the cluster role it needs; returns the account. */
+    private rbac(s: FlannelSettings): k8s.core.v1.ServiceAccount {
+        const { name, namespace, labels } = s;
         const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
             metadata: { name: "flannel", namespace, labels },
         }, { parent: this });
@@ -260,12 +161,15 @@ export class Flannel extends pulumi.ComponentResource {
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
             subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace }],
         }, { parent: this });
+        return sa;
+    }
 
-        const cm = new k8s.core.v1.ConfigMap(`${name}-cfg`, {
-            metadata: { namespace, labels },
-            data: { "cni-conf.json": renderCniConf(), "net-conf.json": netConf },
-        }, { parent: this });
-
+    /**
+     * What flanneld needs from the environment and the node: its pod's identity and, with the etcd
+     * subnet manager, the etcd client credentials and the Job that writes the network config first.
+     */
+    private etcdAccess(s: FlannelSettings): FlanneldExtras {
+        const { name, args, namespace, labels, netConf, etcdPrefix } = s;
         const dependsOn: pulumi.Resource[] = [];
         const env: k8s.types.input.core.v1.EnvVar[] = [
             { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
@@ -338,8 +242,13 @@ export class Flannel extends pulumi.ComponentResource {
             }, { parent: this });
             dependsOn.push(job);
         }
+        return { env, mounts: extraMounts, volumes: extraVolumes, dependsOn };
+    }
 
-        this.daemonSet = new k8s.apps.v1.DaemonSet(`${name}-ds`, {
+    /** The DaemonSet: the CNI plugin and config installed by init containers, then flanneld. */
+    private createDaemonSet(s: FlannelSettings, sa: k8s.core.v1.ServiceAccount, cm: k8s.core.v1.ConfigMap, extras: FlanneldExtras): k8s.apps.v1.DaemonSet {
+        const { name, args, namespace, labels, selector, ipMasq, res, etcdPrefix } = s;
+        return new k8s.apps.v1.DaemonSet(`${name}-ds`, {
             metadata: {
                 name: "kube-flannel-ds",
                 namespace,
@@ -401,7 +310,7 @@ export class Flannel extends pulumi.ComponentResource {
                             args: this.subnetManager === "etcd" && args.etcd
                                 ? pulumi.output(args.etcd.endpoints).apply((ep) => flanneldArgs("etcd", ipMasq, etcdPrefix, ep))
                                 : flanneldArgs("kube", ipMasq, etcdPrefix),
-                            env,
+                            env: extras.env,
                             resources: toK8s(res),
                             securityContext: { privileged: false, allowPrivilegeEscalation: false, capabilities: { add: ["NET_ADMIN", "NET_RAW"] } },
                             livenessProbe: { httpGet: { host: "127.0.0.1", path: "/healthz", port: FLANNEL_HEALTHZ_PORT }, initialDelaySeconds: 10, periodSeconds: 10 },
@@ -410,7 +319,7 @@ export class Flannel extends pulumi.ComponentResource {
                                 { name: "run", mountPath: "/run/flannel" },
                                 { name: "flannel-cfg", mountPath: "/etc/kube-flannel/" },
                                 { name: "xtables-lock", mountPath: "/run/xtables.lock" },
-                                ...extraMounts,
+                                ...extras.mounts,
                             ],
                         }],
                         volumes: [
@@ -419,23 +328,32 @@ export class Flannel extends pulumi.ComponentResource {
                             { name: "cni", hostPath: { path: "/etc/cni/net.d" } },
                             { name: "flannel-cfg", configMap: { name: cm.metadata.name } },
                             { name: "xtables-lock", hostPath: { path: "/run/xtables.lock", type: "FileOrCreate" } },
-                            ...extraVolumes,
+                            ...extras.volumes,
                         ],
                     },
                 },
             },
-        }, { parent: this, dependsOn });
-
-        if (networkPolicy === "kube-network-policies") {
-            this.networkPolicyAgent = new KubeNetworkPolicies(`${name}-netpol`, {
-                environment: args.environment,
-                imageMirror: args.imageMirror,
-                labels: args.labels,
-                namespace,
-            }, { parent: this });
-        }
-
-        this.namespaceName = namespace;
-        this.registerOutputs({ namespaceName: this.namespaceName });
+        }, { parent: this, dependsOn: extras.dependsOn });
     }
+}
+
+/** What `Flannel`'s steps share: the resolved args and the namespace. */
+interface FlannelSettings {
+    name: string;
+    args: FlannelArgs;
+    namespace: pulumi.Output<string>;
+    labels: Record<string, string>;
+    selector: Record<string, string>;
+    netConf: string;
+    ipMasq: boolean;
+    res: ResourceRequirements;
+    etcdPrefix: string;
+}
+
+/** flanneld's environment, extra mounts and volumes, and what its DaemonSet waits for. */
+interface FlanneldExtras {
+    env: k8s.types.input.core.v1.EnvVar[];
+    mounts: k8s.types.input.core.v1.VolumeMount[];
+    volumes: k8s.types.input.core.v1.Volume[];
+    dependsOn: pulumi.Resource[];
 }

@@ -12,7 +12,7 @@ import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
 import { KUBE_NETWORK_POLICIES_IMAGE } from "../versions";
-import { policyExemptionAnnotation } from "./policy-exemptions";
+import { policyExemptionAnnotation } from "../core/policy-exemptions";
 
 /** Arguments of `KubeNetworkPolicies`. */
 export interface KubeNetworkPoliciesArgs extends CommonArgs {

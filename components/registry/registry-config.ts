@@ -1,5 +1,5 @@
 /** Pure renderers for the distribution registry: its config file, maintenance override, GC script and docker config. */
-import { YamlData, toYaml } from "../core/yaml-text";
+import { YamlData, toYaml } from "../core/yaml";
 
 /** Where the registry keeps blobs. */
 export type RegistryStorageKind = "filesystem" | "s3";

@@ -4,14 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
-import { CommonArgs, ResourceRequirements, isHighlyAvailable } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
-import { resources } from "../core/resources";
-import { KUBECTL_IMAGE, REGISTRY_IMAGE } from "../versions";
+import { resources, toK8s } from "../core/resources";
+import { REGISTRY_IMAGE } from "../versions";
 import { RandomSecret } from "../secrets/random-secret";
 import { Certificate } from "../secrets/certificate";
-import { REGISTRY_PORTS, garbageCollectScript, htpasswdLine, renderDockerConfigJson, renderRegistryConfig } from "./registry-config";
+import { REGISTRY_PORTS, htpasswdLine, renderDockerConfigJson, renderRegistryConfig } from "./registry-config";
+import { CONTAINER_SECURITY, POD_SECURITY, RegistryPodParts, RegistrySettings, garbageCollection } from "./registry-gc";
 
 /** Blobs in the Ceph object store through an ObjectBucketClaim (staging/prod). */
 export interface S3RegistryStorage {
@@ -25,7 +26,7 @@ export interface FilesystemRegistryStorage {
     type: "filesystem";
     /** StorageClass. @default the cluster default */
     storageClass?: pulumi.Input<string>;
-    /** Size. @default "20Gi" */
+    /** Size. @default registryDefaults(environment).size: 5Gi in local, 20Gi elsewhere */
     size?: string;
     /** Access mode; more than one replica needs ReadWriteMany. @default "ReadWriteOnce" */
     accessMode?: "ReadWriteOnce" | "ReadWriteMany";
@@ -35,6 +36,11 @@ export interface FilesystemRegistryStorage {
 export type RegistryTls =
     | { ca: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string> } }
     | { secretName: pulumi.Input<string> };
+
+/** What `Registry` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
+export function registryDefaults(env: Environment): { replicas: number; size: string } {
+    return { replicas: isHighlyAvailable(env) ? 2 : 1, size: env === "local" ? "5Gi" : "20Gi" };
+}
 
 /** Arguments of `Registry`. */
 export interface RegistryArgs extends CommonArgs {
@@ -46,7 +52,7 @@ export interface RegistryArgs extends CommonArgs {
     tls: RegistryTls;
     /** Namespace (created). @default "containercloud-registry" */
     namespace?: string;
-    /** Replicas. @default 2 in staging/prod, 1 elsewhere */
+    /** Replicas. @default registryDefaults(environment).replicas: 2 in staging/prod, 1 elsewhere */
     replicas?: number;
     /** Pull-through cache of an upstream registry (a proxy registry accepts no pushes). @default none */
     proxy?: { remoteUrl: string; username?: pulumi.Input<string>; password?: pulumi.Input<string> };
@@ -58,7 +64,6 @@ export interface RegistryArgs extends CommonArgs {
     resources?: ResourceRequirements;
 }
 
-const toK8s = (r: ResourceRequirements) => ({ requests: { ...r.requests }, limits: { ...r.limits } });
 
 /**
  * A distribution registry with htpasswd auth (generated credentials), TLS, S3 (Ceph RGW) or
@@ -81,8 +86,8 @@ export class Registry extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:registry:Registry", name, {}, opts);
-        const ha = isHighlyAvailable(args.environment);
-        this.replicas = args.replicas ?? (ha ? 2 : 1);
+        const defaults = registryDefaults(args.environment);
+        this.replicas = args.replicas ?? defaults.replicas;
         const nsName = args.namespace ?? "containercloud-registry";
         const username = args.username ?? "platform";
         const gcSchedule = args.gcSchedule ?? "0 3 * * 6";
@@ -100,18 +105,37 @@ export class Registry extends pulumi.ComponentResource {
         }
         this.host = `registry.${args.domain}`;
         const labels = standardLabels("registry", "registry", args.labels ?? {});
-        const selector = selectorLabels("registry", "registry");
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
             metadata: { name: nsName, labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
-        const meta = (n: string) => ({ name: n, namespace, labels });
-        // Credentials and config the registry reads at start carry generated names: a changed one is
-        // created anew under a new name, which rolls the pods onto it (README, "How to add a component").
-        const generatedName = { namespace, labels };
+        const s: RegistrySettings = {
+            name, args, nsName, namespace, labels, defaults, username, gcSchedule, res, image, rwo,
+            selector: selectorLabels("registry", "registry"),
+            meta: (n: string) => ({ name: n, namespace, labels }),
+            // Credentials and config the registry reads at start carry generated names: a changed one is
+            // created anew under a new name, which rolls the pods onto it (README, "How to add a component").
+            generatedName: { namespace, labels },
+            configPath: "/etc/distribution/config.yml",
+        };
+        const { password, htpasswd, secrets } = this.credentials(s);
+        const parts = this.podParts(s, secrets, htpasswd, this.tlsSecret(s));
+        const { deployment, svc } = this.registry(s, parts);
+        garbageCollection(this, s, parts, deployment);
 
-        // --- credentials ---
+
+        this.internalHost = pulumi.interpolate`${svc.metadata.name}.${namespace}.svc:${REGISTRY_PORTS.http}`;
+        this.password = pulumi.secret(password.result);
+        this.dockerConfigJson = pulumi.secret(pulumi.all([this.internalHost, password.result]).apply(([internal, pw]) =>
+            renderDockerConfigJson([this.host, internal], username, pw ?? "")));
+        this.namespaceName = namespace;
+        this.registerOutputs({ host: this.host, internalHost: this.internalHost, namespaceName: this.namespaceName });
+    }
+
+    /** The generated platform password (htpasswd) and HTTP secret, and the proxy credentials. */
+    private credentials(s: RegistrySettings): { password: RandomSecret; htpasswd: k8s.core.v1.Secret; secrets: k8s.core.v1.Secret } {
+        const { name, args, generatedName, username } = s;
         const password = new RandomSecret(`${name}-password`, { length: 32, bcrypt: true }, { parent: this });
         const httpSecret = new RandomSecret(`${name}-http-secret`, { length: 48 }, { parent: this });
         const htpasswd = new k8s.core.v1.Secret(`${name}-htpasswd`, {
@@ -126,9 +150,12 @@ export class Registry extends pulumi.ComponentResource {
                 ...(args.proxy?.password !== undefined ? { "proxy-password": pulumi.secret(args.proxy.password) } : {}),
             },
         }, { parent: this });
+        return { password, htpasswd, secrets };
+    }
 
-        // --- TLS ---
-        let tlsSecretName: pulumi.Input<string>;
+    /** The serving certificate: issued by the platform CA, or the named Secret; returns the Secret name. */
+    private tlsSecret(s: RegistrySettings): pulumi.Input<string> {
+        const { name, args, nsName, generatedName } = s;
         if ("ca" in args.tls) {
             const cert = new Certificate(`${name}-cert`, {
                 caCertPem: args.tls.ca.certPem,
@@ -142,13 +169,14 @@ export class Registry extends pulumi.ComponentResource {
                 type: "kubernetes.io/tls",
                 stringData: { "tls.crt": cert.certPem, "tls.key": cert.keyPem, "ca.crt": cert.caCertPem },
             }, { parent: this });
-            tlsSecretName = tls.metadata.name;
-        } else {
-            tlsSecretName = args.tls.secretName;
+            return tls.metadata.name;
         }
+        return args.tls.secretName;
+    }
 
-        // --- storage ---
-        const configPath = "/etc/distribution/config.yml";
+    /** The config, the blob storage (a bucket claim or a PVC) and what the registry pods mount and read from them. */
+    private podParts(s: RegistrySettings, secrets: k8s.core.v1.Secret, htpasswd: k8s.core.v1.Secret, tlsSecretName: pulumi.Input<string>): RegistryPodParts {
+        const { name, args, meta, generatedName, defaults } = s;
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
             metadata: generatedName,
             data: {
@@ -199,7 +227,7 @@ export class Registry extends pulumi.ComponentResource {
                 spec: {
                     accessModes: [args.storage.accessMode ?? "ReadWriteOnce"],
                     storageClassName: args.storage.storageClass,
-                    resources: { requests: { storage: args.storage.size ?? "20Gi" } },
+                    resources: { requests: { storage: args.storage.size ?? defaults.size } },
                 },
             }, { parent: this });
             dataVolumes.push({ name: "data", persistentVolumeClaim: { claimName: pvc.metadata.name } });
@@ -218,9 +246,12 @@ export class Registry extends pulumi.ComponentResource {
             { name: "tls", mountPath: "/etc/distribution/tls", readOnly: true },
             ...dataMounts,
         ];
-        const podSecurity = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } };
-        const containerSecurity = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
+        return { env, volumes, mounts };
+    }
 
+    /** The registry Deployment, its Service and, with more than one replica, a disruption budget. */
+    private registry(s: RegistrySettings, parts: RegistryPodParts): { deployment: k8s.apps.v1.Deployment; svc: k8s.core.v1.Service } {
+        const { name, labels, selector, meta, res, image, rwo, configPath } = s;
         const deployment = new k8s.apps.v1.Deployment(`${name}`, {
             metadata: meta("registry"),
             spec: {
@@ -234,7 +265,7 @@ export class Registry extends pulumi.ComponentResource {
                         annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": `${REGISTRY_PORTS.debug}` },
                     },
                     spec: {
-                        securityContext: podSecurity,
+                        securityContext: POD_SECURITY,
                         affinity: this.replicas > 1 ? {
                             podAntiAffinity: {
                                 preferredDuringSchedulingIgnoredDuringExecution: [{
@@ -247,7 +278,7 @@ export class Registry extends pulumi.ComponentResource {
                             name: "registry",
                             image,
                             args: [configPath],
-                            env,
+                            env: parts.env,
                             ports: [
                                 { name: "https", containerPort: REGISTRY_PORTS.http },
                                 { name: "debug", containerPort: REGISTRY_PORTS.debug },
@@ -255,10 +286,10 @@ export class Registry extends pulumi.ComponentResource {
                             readinessProbe: { httpGet: { path: "/debug/health", port: REGISTRY_PORTS.debug }, periodSeconds: 10 },
                             livenessProbe: { tcpSocket: { port: REGISTRY_PORTS.http }, periodSeconds: 20, failureThreshold: 6 },
                             resources: toK8s(res),
-                            securityContext: containerSecurity,
-                            volumeMounts: mounts,
+                            securityContext: CONTAINER_SECURITY,
+                            volumeMounts: parts.mounts,
                         }],
-                        volumes,
+                        volumes: parts.volumes,
                     },
                 },
             },
@@ -281,75 +312,6 @@ export class Registry extends pulumi.ComponentResource {
                 spec: { minAvailable: this.replicas - 1, selector: { matchLabels: selector } },
             }, { parent: this });
         }
-
-        // --- garbage collection in read-only mode ---
-        const gcSa = new k8s.core.v1.ServiceAccount(`${name}-gc`, { metadata: meta("registry-gc") }, { parent: this });
-        const gcRole = new k8s.rbac.v1.Role(`${name}-gc`, {
-            metadata: meta("registry-gc"),
-            rules: [
-                { apiGroups: ["apps"], resources: ["deployments"], resourceNames: ["registry"], verbs: ["get", "patch"] },
-                { apiGroups: ["apps"], resources: ["deployments", "replicasets"], verbs: ["list", "watch"] },
-                { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
-            ],
-        }, { parent: this });
-        new k8s.rbac.v1.RoleBinding(`${name}-gc`, {
-            metadata: meta("registry-gc"),
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: gcRole.metadata.name },
-            subjects: [{ kind: "ServiceAccount", name: gcSa.metadata.name, namespace }],
-        }, { parent: this });
-        const small = toK8s(resources("20m", "32Mi", "200m", "128Mi"));
-        new k8s.batch.v1.CronJob(`${name}-gc`, {
-            metadata: meta("registry-gc"),
-            spec: {
-                schedule: gcSchedule,
-                concurrencyPolicy: "Forbid",
-                successfulJobsHistoryLimit: 2,
-                failedJobsHistoryLimit: 3,
-                jobTemplate: {
-                    spec: {
-                        backoffLimit: 0,
-                        template: {
-                            metadata: { labels },
-                            spec: {
-                                serviceAccountName: gcSa.metadata.name,
-                                restartPolicy: "Never",
-                                securityContext: podSecurity,
-                                // the RWO data volume can only be mounted on the registry's node
-                                affinity: rwo ? {
-                                    podAffinity: {
-                                        requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" }],
-                                    },
-                                } : undefined,
-                                initContainers: [{
-                                    name: "copy-kubectl",
-                                    image: mirrorImage(KUBECTL_IMAGE, args.imageMirror),
-                                    command: ["cp", "/opt/bitnami/kubectl/bin/kubectl", "/tools/kubectl"],
-                                    resources: small,
-                                    securityContext: containerSecurity,
-                                    volumeMounts: [{ name: "tools", mountPath: "/tools" }],
-                                }],
-                                containers: [{
-                                    name: "garbage-collect",
-                                    image,
-                                    command: ["/bin/sh", "-c", pulumi.output(namespace).apply((n) => garbageCollectScript(n, "registry", configPath))],
-                                    env,
-                                    resources: toK8s(res),
-                                    securityContext: containerSecurity,
-                                    volumeMounts: [...mounts, { name: "tools", mountPath: "/tools" }],
-                                }],
-                                volumes: [...volumes, { name: "tools", emptyDir: { sizeLimit: "128Mi" } }],
-                            },
-                        },
-                    },
-                },
-            },
-        }, { parent: this, dependsOn: [deployment] });
-
-        this.internalHost = pulumi.interpolate`${svc.metadata.name}.${namespace}.svc:${REGISTRY_PORTS.http}`;
-        this.password = pulumi.secret(password.result);
-        this.dockerConfigJson = pulumi.secret(pulumi.all([this.internalHost, password.result]).apply(([internal, pw]) =>
-            renderDockerConfigJson([this.host, internal], username, pw ?? "")));
-        this.namespaceName = namespace;
-        this.registerOutputs({ host: this.host, internalHost: this.internalHost, namespaceName: this.namespaceName });
+        return { deployment, svc };
     }
 }

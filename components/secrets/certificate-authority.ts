@@ -4,7 +4,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createCertificateAuthority } from "./pki";
-import { dynamicType, providerText } from "./provider-text";
 
 const REPLACE_ON = ["commonName", "organization", "validityDays", "generation"] as const;
 
@@ -34,7 +33,7 @@ export interface CertificateAuthorityArgs {
 }
 
 /** A CA: `certPem` is public, `keyPem` is secret. */
-export class CertificateAuthority extends pulumi.CustomResource {
+export class CertificateAuthority extends pulumi.dynamic.Resource {
     /** CA certificate, PEM. */
     declare public readonly certPem: pulumi.Output<string>;
     /** CA private key, PEM (secret). */
@@ -45,14 +44,13 @@ export class CertificateAuthority extends pulumi.CustomResource {
         if (!Number.isInteger(validityDays) || validityDays < 1) {
             throw new pulumi.ResourceError(`CertificateAuthority ${name}: validityDays must be a positive integer (got ${validityDays})`, opts?.parent);
         }
-        super(dynamicType("CertificateAuthority"), name, {
-            __provider: providerText("certificateAuthorityProvider", certificateAuthorityProvider),
+        super(certificateAuthorityProvider, name, {
             commonName: args.commonName,
             organization: args.organization ?? "containercloud",
             validityDays,
             generation: args.generation ?? 0,
             certPem: undefined,
             keyPem: undefined,
-        }, { ...opts, additionalSecretOutputs: ["keyPem"] });
+        }, { ...opts, additionalSecretOutputs: ["keyPem"] }, "containercloud", "CertificateAuthority");
     }
 }

@@ -1,7 +1,6 @@
 /** A leaf certificate signed by a `CertificateAuthority` at deploy time; its key is a Pulumi secret. */
 import * as pulumi from "@pulumi/pulumi";
 import { CertificateUsage, changedKeys, issueCertificate, validateCertificateRequest } from "./pki";
-import { dynamicType, providerText } from "./provider-text";
 
 const REPLACE_ON = ["caCertPem", "caKeyPem", "commonName", "organization", "dnsNames", "ipAddresses", "usages", "validityDays", "generation"] as const;
 
@@ -48,7 +47,7 @@ export interface CertificateArgs {
 }
 
 /** A certificate: `certPem` and `caCertPem` are public, `keyPem` is secret. */
-export class Certificate extends pulumi.CustomResource {
+export class Certificate extends pulumi.dynamic.Resource {
     /** Certificate, PEM. */
     declare public readonly certPem: pulumi.Output<string>;
     /** Private key, PEM (secret). */
@@ -65,8 +64,7 @@ export class Certificate extends pulumi.CustomResource {
         if (problem) {
             throw new pulumi.ResourceError(`Certificate ${name}: ${problem}`, opts?.parent);
         }
-        super(dynamicType("Certificate"), name, {
-            __provider: providerText("certificateProvider", certificateProvider),
+        super(certificateProvider, name, {
             caCertPem: args.caCertPem,
             caKeyPem: pulumi.secret(args.caKeyPem),
             commonName: args.commonName,
@@ -78,6 +76,6 @@ export class Certificate extends pulumi.CustomResource {
             generation: args.generation ?? 0,
             certPem: undefined,
             keyPem: undefined,
-        }, { ...opts, additionalSecretOutputs: ["keyPem", "caKeyPem"] });
+        }, { ...opts, additionalSecretOutputs: ["keyPem", "caKeyPem"] }, "containercloud", "Certificate");
     }
 }

@@ -8,7 +8,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Charset, generatePassword, validatePasswordOptions } from "./password";
 import { changedKeys } from "./pki";
-import { dynamicType, providerText } from "./provider-text";
 
 /** Inputs that, when changed, generate a new value. */
 const REPLACE_ON = ["length", "charset", "bcrypt", "generation"] as const;
@@ -56,7 +55,7 @@ export interface RandomSecretArgs {
 }
 
 /** A generated password; `result` and `bcryptHash` are secret outputs. */
-export class RandomSecret extends pulumi.CustomResource {
+export class RandomSecret extends pulumi.dynamic.Resource {
     /** The password. */
     declare public readonly result: pulumi.Output<string>;
     /** bcrypt hash of the password ("" unless `bcrypt` was set). */
@@ -69,14 +68,13 @@ export class RandomSecret extends pulumi.CustomResource {
         if (problem) {
             throw new pulumi.ResourceError(`RandomSecret ${name}: ${problem}`, opts?.parent);
         }
-        super(dynamicType("RandomSecret"), name, {
-            __provider: providerText("randomSecretProvider", randomSecretProvider),
+        super(randomSecretProvider, name, {
             length,
             charset,
             bcrypt: args.bcrypt ?? false,
             generation: args.generation ?? 0,
             result: undefined,
             bcryptHash: undefined,
-        }, { ...opts, additionalSecretOutputs: ["result", "bcryptHash"] });
+        }, { ...opts, additionalSecretOutputs: ["result", "bcryptHash"] }, "containercloud", "RandomSecret");
     }
 }

@@ -1,5 +1,6 @@
 /** Pure renderers of the Rook/Ceph custom resource specs and CSI StorageClass parameters. */
 import { ResourceRequirements } from "../core/types";
+import { toK8s } from "../core/resources";
 
 /** Which disks become OSDs: a name filter on every node, or explicit nodes and devices. */
 export interface CephDeviceSelection {
@@ -55,7 +56,6 @@ export function validateCephOptions(o: { monCount: number; mgrCount: number; poo
     return undefined;
 }
 
-const toK8s = (r: ResourceRequirements) => ({ requests: { ...r.requests }, limits: { ...r.limits } });
 
 /** The CephCluster `spec`: pinned image, mon/mgr counts, explicit devices, dashboard and resources. */
 export function renderCephClusterSpec(o: CephClusterSpecOptions): Record<string, unknown> {

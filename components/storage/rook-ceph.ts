@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8sPackage from "@pulumi/kubernetes";
 import * as k8s from "../core/k8s";
-import { CommonArgs, ResourceRequirements, isHighlyAvailable } from "../core/types";
+import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
@@ -29,6 +29,15 @@ export interface HelmOperator {
 /** The Rook operator is installed and upgraded elsewhere; only the custom resources are created here. */
 export interface ExternalOperator {
     mode: "external";
+}
+
+/**
+ * What `RookCeph` takes where its args leave a value out, per environment: staging and prod are
+ * highly available. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal.
+ */
+export function rookCephDefaults(env: Environment): { monCount: number; mgrCount: number; allowMultiplePerNode: boolean; replicas: number; reclaimPolicy: "Delete" | "Retain" } {
+    const ha = isHighlyAvailable(env);
+    return { monCount: ha ? 3 : 1, mgrCount: ha ? 2 : 1, allowMultiplePerNode: !ha, replicas: ha ? 3 : 1, reclaimPolicy: ha ? "Retain" : "Delete" };
 }
 
 /** Arguments of `RookCeph`. */
@@ -98,11 +107,12 @@ export class RookCeph extends pulumi.ComponentResource {
         const installCrds = args.installCrds ?? false;
         const nsName = args.namespace ?? "rook-ceph";
         const operatorNs = args.operatorNamespace ?? "rook-ceph";
-        this.monCount = args.monCount ?? (ha ? 3 : 1);
-        const mgrCount = args.mgrCount ?? (ha ? 2 : 1);
-        const allowMultiplePerNode = args.allowMultiplePerNode ?? (args.environment === "local" || args.environment === "dev");
-        this.replicas = args.replicas ?? (ha ? 3 : 1);
-        const reclaimPolicy = args.reclaimPolicy ?? (ha ? "Retain" : "Delete");
+        const defaults = rookCephDefaults(args.environment);
+        this.monCount = args.monCount ?? defaults.monCount;
+        const mgrCount = args.mgrCount ?? defaults.mgrCount;
+        const allowMultiplePerNode = args.allowMultiplePerNode ?? defaults.allowMultiplePerNode;
+        this.replicas = args.replicas ?? defaults.replicas;
+        const reclaimPolicy = args.reclaimPolicy ?? defaults.reclaimPolicy;
         const defaultClass = args.defaultStorageClass ?? true;
         const port = args.objectStorePort ?? 80;
         const classNames = {
@@ -144,33 +154,7 @@ export class RookCeph extends pulumi.ComponentResource {
         }
 
         if (operator.mode === "helm") {
-            let operatorNamespace: pulumi.Input<string> = namespace;
-            if (operatorNs !== nsName) {
-                const ons = new k8s.core.v1.Namespace(`${name}-operator-ns`, {
-                    metadata: { name: operatorNs, labels: { ...labels, ...privileged } },
-                }, { parent: this });
-                operatorNamespace = ons.metadata.name;
-                deps.push(ons);
-            }
-            const opImage = splitTag(mirrorImage(operator.image ?? ROOK_OPERATOR_IMAGE, args.imageMirror));
-            const opRes = args.resources?.operator ?? resources("100m", "128Mi", "500m", "512Mi");
-            // helm.v4 renders in the provider, so the image-mirror transformation cannot see its
-            // children: the operator image is set through the chart's values instead.
-            // The whole kubernetes package, loaded only here (components/core/k8s.ts says why).
-            const { helm } = require("@pulumi/kubernetes") as typeof k8sPackage;
-            deps.push(new helm.v4.Chart(`${name}-operator`, {
-                chart: "rook-ceph",
-                version: operator.chartVersion ?? ROOK_CHART_VERSION,
-                repositoryOpts: { repo: operator.chartRepo ?? ROOK_CHART_REPO },
-                namespace: operatorNamespace,
-                values: {
-                    image: { repository: opImage.repository, tag: opImage.tag },
-                    crds: { enabled: true },
-                    resources: { requests: { ...opRes.requests }, limits: { ...opRes.limits } },
-                    enableDiscoveryDaemon: false,
-                    monitoring: { enabled: false },
-                },
-            }, { parent: this, dependsOn: deps.slice() }));
+            deps.push(...this.operatorChart(name, args, operator, { nsName, operatorNs, namespace, labels: { ...labels, ...privileged } }, deps.slice()));
         }
         const crOpts = { parent: this, dependsOn: deps.slice() };
 
@@ -254,6 +238,43 @@ export class RookCeph extends pulumi.ComponentResource {
             bucketStorageClass: this.bucketStorageClass,
             objectStoreEndpoint: this.objectStoreEndpoint,
         });
+    }
+
+    /**
+     * The Rook operator from its Helm chart, in its own namespace when that differs from the
+     * cluster's; returns what the cluster resources wait for (the namespace, the chart).
+     */
+    private operatorChart(name: string, args: RookCephArgs, operator: HelmOperator, where: { nsName: string; operatorNs: string; namespace: pulumi.Output<string>; labels: Record<string, string> }, deps: pulumi.Resource[]): pulumi.Resource[] {
+        const { nsName, operatorNs, namespace } = where;
+        const created: pulumi.Resource[] = [];
+        let operatorNamespace: pulumi.Input<string> = namespace;
+        if (operatorNs !== nsName) {
+            const ons = new k8s.core.v1.Namespace(`${name}-operator-ns`, {
+                metadata: { name: operatorNs, labels: where.labels },
+            }, { parent: this });
+            operatorNamespace = ons.metadata.name;
+            created.push(ons);
+        }
+        const opImage = splitTag(mirrorImage(operator.image ?? ROOK_OPERATOR_IMAGE, args.imageMirror));
+        const opRes = args.resources?.operator ?? resources("100m", "128Mi", "500m", "512Mi");
+        // helm.v4 renders in the provider, so the image-mirror transformation cannot see its
+        // children: the operator image is set through the chart's values instead.
+        // The whole kubernetes package, loaded only here (components/core/k8s.ts says why).
+        const { helm } = require("@pulumi/kubernetes") as typeof k8sPackage;
+        created.push(new helm.v4.Chart(`${name}-operator`, {
+            chart: "rook-ceph",
+            version: operator.chartVersion ?? ROOK_CHART_VERSION,
+            repositoryOpts: { repo: operator.chartRepo ?? ROOK_CHART_REPO },
+            namespace: operatorNamespace,
+            values: {
+                image: { repository: opImage.repository, tag: opImage.tag },
+                crds: { enabled: true },
+                resources: { requests: { ...opRes.requests }, limits: { ...opRes.limits } },
+                enableDiscoveryDaemon: false,
+                monitoring: { enabled: false },
+            },
+        }, { parent: this, dependsOn: [...deps, ...created] }));
+        return created;
     }
 }
 

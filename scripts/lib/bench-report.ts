@@ -54,8 +54,6 @@ export interface BenchResults {
     env: string;
     machine: MachineInfo;
     overhead?: EvalComparison;
-    /** The same with the construction source-mapped in both, as Node runs a program with source maps on (what-if). */
-    whatIfMappedConstruction?: EvalComparison;
     scale: { axis: "apps" | "tenants"; note: string; sizes: EvalComparison[]; growth?: { small: number; large: number; timeRatio: number | undefined; memoryRatio: number | undefined }; failed: Record<number, string> };
     cli?: { env: string; figures: CliFigure[]; upMs?: number; resources?: number; note?: string };
     footprint?: { nodeCounts: Record<string, number>; envs: Record<string, FootprintReport & { manifests: number }>; note?: string };
@@ -127,17 +125,6 @@ export function renderMarkdown(r: BenchResults): string {
     if (r.scale.growth) {
         const g = r.scale.growth;
         L.push(`Growth time(${g.large})/time(${g.small}) of the program: **${fmtRatio(g.timeRatio)}** (memory ${fmtRatio(g.memoryRatio)}); ${g.large / g.small}x the ${r.scale.axis}. The fixed start-up cost (node, the TypeScript hook, @pulumi/pulumi) is in both figures.`, "");
-    }
-    if (r.whatIfMappedConstruction) {
-        const c = r.whatIfMappedConstruction;
-        const base = r.scale.sizes.find((x) => x.size === c.size) ?? (c.size === 0 ? r.overhead : undefined);
-        L.push(`What-if at ${c.size} ${r.scale.axis}: both sides constructed with source-mapped stack traces, as Node runs a program with source maps on. The program constructs inside \`withoutSourceMaps\` (stacks/stack-traces.ts) because the Pulumi SDK captures a stack trace for every resource's source position (no depth limit) and for every debuggable promise, and Node maps every frame of them; errors are still printed with TypeScript lines:`, "");
-        L.push("| | program | floor | ratio |", "|---|---|---|---|");
-        if (base) {
-            L.push(`| start → settled, construction unmapped (as the program runs; above) | ${fmtStat(base.program.totalMs, ms)} | ${fmtStat(base.floor.totalMs, ms)} | ${fmtRatio(base.timeRatio)} |`);
-        }
-        L.push(`| start → settled, construction source-mapped | ${fmtStat(c.program.totalMs, ms)} | ${fmtStat(c.floor.totalMs, ms)} | ${fmtRatio(c.timeRatio)} |`);
-        L.push(`| peak RSS, construction source-mapped | ${fmtStat(c.program.rssBytes, mem)} | ${fmtStat(c.floor.rssBytes, mem)} | ${fmtRatio(c.memoryRatio)} |`, "");
     }
     const largest = r.scale.sizes[r.scale.sizes.length - 1];
     if (largest) {

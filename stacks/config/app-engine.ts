@@ -6,7 +6,8 @@ import * as z from "zod";
 import type { AppEngineArgs } from "../../components/app-engine/app-engine";
 import type { AppManifest } from "../../components/app-engine/app-manifest";
 import type { TenantQuota } from "../../components/tenancy/tenant-namespace";
-import { Section, byteQuantity, dnsLabel, resourceRequirements } from "./profile";
+import { Section } from "./profile";
+import { byteQuantity, dnsLabel, resourceRequirements } from "../../components/core/validators";
 
 const enabled = z.boolean().default(true);
 const retention = z.string().regex(/^\d+(h|d)$/, "a duration in hours or days such as 72h or 7d");

@@ -1,6 +1,7 @@
 /** Stack config section `etcd`: the platform's etcd cluster. */
 import * as z from "zod";
-import { Section, byteQuantity, dnsLabel, oddCount } from "./profile";
+import { Section, oddCount } from "./profile";
+import { byteQuantity, dnsLabel } from "../../components/core/validators";
 
 /** Schema of the `containercloud:etcd` key. */
 export const etcdSchema = z.strictObject({

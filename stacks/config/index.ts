@@ -6,8 +6,8 @@
  * stack file sets is merged over it, and the result is validated once, here.
  */
 import * as z from "zod";
-import { en } from "zod/locales";
 import { ENVIRONMENTS, Environment } from "../../components/core/types";
+import { describeValue, valueAt } from "../../components/core/validators";
 import { deepMerge, Section } from "./profile";
 import { clusterSection, domainSchema, imageMirrorSchema } from "./cluster";
 import { tenancySection } from "./tenancy";
@@ -17,11 +17,6 @@ import { storageSection } from "./storage";
 import { registrySection } from "./registry";
 import { appEngineSection } from "./app-engine";
 import { appsSection } from "./apps";
-
-// zod's English messages ("expected number, received string"), installed here rather than left to
-// zod's entry module: it installs them as a side effect while its package declares none, so a
-// bundler drops it (stacks/ts-register.cjs bundles zod) and every message reads "Invalid input".
-z.config(en());
 
 /** The Pulumi project name: every config key is `containercloud:<key>`. */
 export const PROJECT = "containercloud";
@@ -80,17 +75,6 @@ export interface ConfigIssue {
 /** Either the parsed config or every problem found. */
 export type ParseResult = { ok: true; config: PlatformConfig } | { ok: false; issues: ConfigIssue[] };
 
-function valueAt(root: unknown, path: PropertyKey[]): unknown {
-    let cur: unknown = root;
-    for (const p of path) {
-        if (cur === null || typeof cur !== "object") {
-            return undefined;
-        }
-        cur = (cur as Record<PropertyKey, unknown>)[p];
-    }
-    return cur;
-}
-
 function keyPath(path: PropertyKey[]): string {
     const [head, ...rest] = path;
     let out = `${PROJECT}:${String(head ?? "")}`;
@@ -100,17 +84,9 @@ function keyPath(path: PropertyKey[]): string {
     return out;
 }
 
-function describe(v: unknown): string {
-    if (v === undefined) {
-        return "nothing";
-    }
-    const s = JSON.stringify(v);
-    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
 /** Formats an issue as one line: `path: message (got value)`. */
 export function formatIssue(i: ConfigIssue): string {
-    return `${i.path}: ${i.message} (got ${describe(i.value)})`;
+    return `${i.path}: ${i.message} (got ${describeValue(i.value)})`;
 }
 
 /**
@@ -130,11 +106,7 @@ export function parsePlatformConfig(raw: Record<string, unknown>): ParseResult {
     for (const [key, section] of Object.entries(SECTIONS)) {
         merged[key] = deepMerge(section.profiles[e] as unknown, raw[key]);
     }
-    // Parsed once per process: zod's JIT (an object schema's parser generated with `new Function`
-    // on first use) costs more than it saves on one pass (≈20 ms of every preview; bench/README.md).
-    // Per call, not `z.config`: a global setting is read when a schema is built, which for the
-    // section schemas is before this module's body runs, and would also change a library user's zod.
-    const result = platformSchema.safeParse(merged, { jitless: true });
+    const result = platformSchema.safeParse(merged);
     if (result.success) {
         return { ok: true, config: result.data };
     }

@@ -1,6 +1,7 @@
 /** Stack config section `network`: Flannel and NetworkPolicy enforcement. */
 import * as z from "zod";
-import { Section, dnsLabel } from "./profile";
+import { Section } from "./profile";
+import { dnsLabel } from "../../components/core/validators";
 
 const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 CIDR such as 10.244.0.0/16");
 

@@ -14,16 +14,6 @@ export interface Section<S extends z.ZodTypeAny> {
     profiles: Profiles<DeepPartial<z.input<S>>>;
 }
 
-/** Kubernetes CPU quantity, e.g. `250m` or `2`. */
-export const cpuQuantity = z.string().regex(/^\d+(\.\d+)?m?$/, "a CPU quantity such as 250m or 2");
-/** Kubernetes memory/storage quantity, e.g. `512Mi` or `10Gi`. */
-export const byteQuantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/, "a quantity such as 512Mi or 10Gi");
-/** `{ cpu, memory }`. */
-export const cpuMemory = z.strictObject({ cpu: cpuQuantity, memory: byteQuantity });
-/** Container requests and limits. */
-export const resourceRequirements = z.strictObject({ requests: cpuMemory, limits: cpuMemory });
-/** A DNS-1123 label. */
-export const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a DNS label: lower-case letters, digits and '-'");
 /** A value that may be a Pulumi secret (`secure:` in the stack file). */
 export const secretString = z.union([z.string(), z.strictObject({ secure: z.string() })]);
 /** An odd member count for quorum-based systems. */

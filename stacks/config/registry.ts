@@ -1,6 +1,7 @@
 /** Stack config section `registry`: the platform image registry. */
 import * as z from "zod";
-import { Section, byteQuantity, dnsLabel } from "./profile";
+import { Section } from "./profile";
+import { byteQuantity, dnsLabel } from "../../components/core/validators";
 
 /** Schema of the `containercloud:registry` key. */
 export const registrySchema = z.strictObject({

@@ -1,6 +1,7 @@
 /** Stack config section `storage`: Rook/Ceph. */
 import * as z from "zod";
-import { Section, dnsLabel } from "./profile";
+import { Section } from "./profile";
+import { dnsLabel } from "../../components/core/validators";
 
 const operatorSchema = z.discriminatedUnion("mode", [
     z.strictObject({

@@ -1,6 +1,7 @@
 /** Stack config section `tenancy`: the teams and their namespaces, quotas and limits. */
 import * as z from "zod";
-import { Section, byteQuantity, cpuMemory, cpuQuantity, dnsLabel } from "./profile";
+import { Section } from "./profile";
+import { byteQuantity, cpuMemory, cpuQuantity, dnsLabel } from "../../components/core/validators";
 
 const quotaSchema = z.strictObject({
     requestsCpu: cpuQuantity,

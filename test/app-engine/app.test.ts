@@ -200,7 +200,7 @@ describe("App", () => {
 
 describe("App pure helpers", () => {
     it("prefixes binding env names safely", async () => {
-        const m = await import("../../components/app-engine/app");
+        const m = await import("../../components/app-engine/bindings");
         assert.equal(m.bindingEnvPrefix("orders-db"), "ORDERS_DB");
     });
 

@@ -19,7 +19,7 @@ describe("PlatformSupport", () => {
 
     it("keeps Prometheus data on the block class for the environment's retention", () => {
         const sts = rec.one("kubernetes:apps/v1:StatefulSet", "mon-prometheus");
-        assert.ok(podSpecOf(sts).containers[0].args.includes("--storage.tsdb.retention.time=15d"));
+        assert.ok(podSpecOf(sts).containers[0].args.includes("--storage.tsdb.retention.time=30d"));
         assert.equal(sts.inputs.spec.volumeClaimTemplates[0].spec.storageClassName, "ceph-block");
     });
 
@@ -55,7 +55,7 @@ describe("PlatformSupport", () => {
 
 describe("monitoring renderers", () => {
     it("discovers targets through the Kubernetes API", async () => {
-        const m = await import("../../components/app-engine/platform-support");
+        const m = await import("../../components/app-engine/platform-support-config");
         const cfg = parse(m.renderPrometheusConfig({ alertmanager: "alertmanager.mon.svc:9093" }));
         const roles = cfg.scrape_configs.map((s: any) => s.kubernetes_sd_configs?.[0]?.role);
         assert.deepEqual(roles, ["endpoints", "node", "node", "pod", "endpoints"]);
@@ -63,7 +63,7 @@ describe("monitoring renderers", () => {
     });
 
     it("sends collector logs to Loki and traces to debug when no trace store is set", async () => {
-        const m = await import("../../components/app-engine/platform-support");
+        const m = await import("../../components/app-engine/platform-support-config");
         const cfg = parse(m.renderOtelCollectorConfig({ lokiOtlpUrl: "http://loki:3100/otlp" }));
         assert.deepEqual(Object.keys(cfg.receivers.otlp.protocols), ["grpc", "http"]);
         assert.deepEqual(cfg.service.pipelines.logs.exporters, ["otlphttp/loki"]);

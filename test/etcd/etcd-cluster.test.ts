@@ -76,7 +76,7 @@ describe("EtcdCluster", () => {
 
     it("backs up to a PVC on a schedule and defragments weekly", () => {
         const b = rec.one("kubernetes:batch/v1:CronJob", "prod-etcd-backup").inputs.spec;
-        assert.equal(b.schedule, "0 */6 * * *");
+        assert.equal(b.schedule, "0 */2 * * *");
         assert.equal(b.jobTemplate.spec.template.spec.volumes[1].persistentVolumeClaim.claimName, "etcd-backups");
         const d = rec.one("kubernetes:batch/v1:CronJob", "prod-etcd-defrag").inputs.spec;
         assert.deepEqual(d.jobTemplate.spec.template.spec.containers[0].args.slice(0, 2), ["defrag", "--cluster"]);

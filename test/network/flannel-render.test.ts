@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { flanneldArgs, renderCniConf, renderNetConf, validateFlannelArgs } from "../../components/network/flannel";
+import { flanneldArgs, renderCniConf, renderNetConf, validateFlannelArgs } from "../../components/network/flannel-config";
 import { kubeNetworkPoliciesArgs } from "../../components/network/kube-network-policies";
-import { policyExemptionAnnotation } from "../../components/network/policy-exemptions";
+import { policyExemptionAnnotation } from "../../components/core/policy-exemptions";
 
 describe("renderNetConf", () => {
     it("renders the network, subnet length and a vxlan backend in a stable key order", () => {

@@ -44,7 +44,7 @@ describe("secret resources under mocks", () => {
     });
 });
 
-describe("dynamic resources registered with a cached provider text", () => {
+describe("dynamic resources registered through pulumi.dynamic.Resource", () => {
     it("register the type and the provider that pulumi.dynamic.Resource would (existing stacks see no change)", async () => {
         const rs = await import("../../components/secrets/random-secret");
         new rs.RandomSecret("cached", { length: 20 });
