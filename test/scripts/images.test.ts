@@ -16,7 +16,8 @@ import {
     splitRef,
     upstreamVersion,
 } from "../../scripts/lib/images";
-import { COREDNS_VERSION, FLANNEL_VERSION, PAUSE_VERSION, registryTool } from "../../scripts/lib/image-tools";
+import { COREDNS_VERSION, FLANNEL_VERSION, PAUSE_VERSION, REGISTRY_VERSION, registryTool } from "../../scripts/lib/image-tools";
+import { KUBE_NETWORK_POLICIES_VERSION } from "../../scripts/lib/netpol-tools";
 
 const byRef = (ref: string): LocalImage => {
     const image = localImages().find((i) => i.ref === ref);
@@ -82,7 +83,10 @@ describe("imageCacheKey", () => {
 
 describe("localImages", () => {
     it("are the images versions.ts pins for the local cluster, under the same references", () => {
-        const expected = [versions.PAUSE_IMAGE, versions.BUSYBOX_IMAGE, versions.FLANNEL_CNI_PLUGIN_IMAGE, versions.FLANNEL_IMAGE, versions.COREDNS_IMAGE];
+        const expected = [
+            versions.PAUSE_IMAGE, versions.BUSYBOX_IMAGE, versions.FLANNEL_CNI_PLUGIN_IMAGE, versions.FLANNEL_IMAGE, versions.COREDNS_IMAGE,
+            versions.KUBE_NETWORK_POLICIES_IMAGE, versions.REGISTRY_IMAGE,
+        ];
         assert.deepEqual(localImages().map((i) => i.ref).sort(), [...expected].sort());
     });
 
@@ -90,6 +94,8 @@ describe("localImages", () => {
         assert.equal(splitRef(versions.FLANNEL_IMAGE).tag, FLANNEL_VERSION);
         assert.equal(splitRef(versions.COREDNS_IMAGE).tag, COREDNS_VERSION.replace(/^v/, ""));
         assert.equal(splitRef(versions.PAUSE_IMAGE).tag, PAUSE_VERSION);
+        assert.equal(splitRef(versions.REGISTRY_IMAGE).tag, REGISTRY_VERSION.replace(/^v/, ""));
+        assert.equal(splitRef(versions.KUBE_NETWORK_POLICIES_IMAGE).tag, KUBE_NETWORK_POLICIES_VERSION);
     });
 
     it("give the flannel image flanneld as entrypoint and iptables pointing at the nf_tables variants", () => {
