@@ -86,6 +86,7 @@ export class KubeNetworkPolicies extends pulumi.ComponentResource {
                     { rule: "no-host-path-volumes", reason: "reads the node's pod network namespaces and the container runtime's NRI socket" },
                     { rule: "run-as-non-root", reason: "netfilter and nfqueue need root in the node's network namespace" },
                     { rule: "no-privilege-escalation", reason: "a privileged container always allows privilege escalation" },
+                    { rule: "restricted-capabilities", reason: "netfilter and nfqueue need NET_ADMIN, which a privileged container has" },
                 ]),
             },
             spec: {
@@ -106,7 +107,7 @@ export class KubeNetworkPolicies extends pulumi.ComponentResource {
                             command: ["/bin/netpol"],
                             args: kubeNetworkPoliciesArgs(args.failOpen ?? false),
                             env: [{ name: "MY_NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
-                            securityContext: { privileged: true, capabilities: { add: ["NET_ADMIN"] } },
+                            securityContext: { privileged: true, readOnlyRootFilesystem: true },
                             resources: { requests: { ...res.requests }, limits: { ...res.limits } },
                             ports: [{ name: "metrics", containerPort: KUBE_NETWORK_POLICIES_METRICS_PORT }],
                             readinessProbe: { httpGet: { path: "/metrics", port: KUBE_NETWORK_POLICIES_METRICS_PORT }, periodSeconds: 10 },

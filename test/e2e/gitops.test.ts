@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse, stringify } from "yaml";
+import { stringify } from "yaml";
+import { fullLocalConfig } from "../helpers/local-config";
 import { ROOT, runScript, type ScriptResult } from "./cli";
 import { EXIT } from "../../scripts/lib/gitops-report";
 
@@ -35,8 +36,7 @@ describe("npm run gitops (real Pulumi, render-only stack in a temporary backend)
         fs.mkdirSync(path.join(tmp, "home"), { recursive: true });
         // The plugins setup installed; everything else (workspaces, credentials) stays in tmp.
         fs.symlinkSync(path.join(ROOT, ".state", "pulumi-home", "plugins"), path.join(tmp, "home", "plugins"));
-        const local = parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.local.yaml"), "utf8")) as { config: Record<string, unknown> };
-        const config = { ...local.config, "containercloud:cluster": { mode: "render", renderDir: path.join(tmp, "render") } };
+        const config = { ...fullLocalConfig(), "containercloud:cluster": { mode: "render", renderDir: path.join(tmp, "render") } };
         fs.writeFileSync(stackFile, `# Written by test/e2e/gitops.test.ts and removed after it.\n${stringify({ config })}`);
     });
 

@@ -13,6 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawn } from "child_process";
 import { parse, stringify } from "yaml";
+import { fullLocalConfig } from "../helpers/local-config";
 import { KwokCluster, kwokDown, kwokUp } from "../../scripts/lib/kwok-cluster";
 import { kubectl } from "../../scripts/lib/kubectl";
 import { localStorageClasses } from "../../scripts/lib/local-stack";
@@ -68,13 +69,8 @@ function pulumiStep(t: TestContext, step: string, args: string[]) {
 }
 
 function writeStackConfig(mutate?: (config: Record<string, any>) => void): void {
-    const local = parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.local.yaml"), "utf8")) as { config: Record<string, any> };
-    const config = structuredClone(local.config);
-    // kwok runs no container: the whole local profile, without the real cluster's image mirror and
-    // the modules it turns off until their images are built here.
-    for (const key of ["containercloud:imageMirror", "containercloud:etcd", "containercloud:appEngine"]) {
-        delete config[key];
-    }
+    // kwok runs no container: the whole local profile.
+    const config: Record<string, any> = fullLocalConfig();
     config["containercloud:cluster"] = { mode: "kubeconfig", kubeconfig: CLUSTER.kubeconfig };
     config["containercloud:apps"] = { appDir: APP_DIR };
     mutate?.(config);
