@@ -24,18 +24,11 @@ import { readStackConfig } from "./lib/stack-file";
 import { parsePlatformConfig } from "../stacks/config";
 import { parseGitopsArgs, USAGE, UsageError, type GitopsOptions } from "./lib/gitops-args";
 import {
-    blockers,
-    countsLine,
-    EventCollector,
-    EXIT,
-    exitCodeFor,
-    renderApplyMarkdown,
-    renderDriftMarkdown,
-    renderPreviewMarkdown,
-    type ApplySummary,
-    type PreviewSummary,
-    type ReportHeader,
+    blockers, EventCollector, EXIT, exitCodeFor,
 } from "./lib/gitops-report";
+import {
+    countsLine, renderApplyMarkdown, renderDriftMarkdown, renderPreviewMarkdown, type ApplySummary, type PreviewSummary, type ReportHeader,
+} from "./lib/gitops-markdown";
 
 const TAG = "gitops";
 

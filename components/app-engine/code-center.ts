@@ -190,78 +190,86 @@ export class CodeCenter extends pulumi.ComponentResource {
         ];
 
         if (withBuilder && args.registry) {
-            const bk = { labels: standardLabels("buildkitd", "code-center", args.labels), selector: selectorLabels("buildkitd", "code-center") };
-            // Rootless BuildKit needs an unconfined seccomp/AppArmor profile to create its user
-            // namespaces, which Pod Security restricted and baseline refuse: its own namespace is privileged.
-            const bns = new k8s.core.v1.Namespace(`${name}-builds-ns`, {
-                metadata: { name: buildNsName, labels: { ...standardLabels(buildNsName, "code-center", args.labels), "pod-security.kubernetes.io/enforce": "privileged" } },
-            }, { parent: this });
-            const bnamespace = bns.metadata.name;
-            const pushSecret = new k8s.core.v1.Secret(`${name}-registry-push`, {
-                metadata: { namespace: bnamespace, labels: bk.labels },
-                type: "kubernetes.io/dockerconfigjson",
-                stringData: { ".dockerconfigjson": args.registry.dockerConfigJson },
-            }, { parent: this });
-            new k8s.core.v1.Service(`${name}-buildkitd-svc`, {
-                metadata: { name: "buildkitd", namespace: bnamespace, labels: bk.labels },
-                spec: { selector: bk.selector, ports: [{ name: "buildkit", port: 1234, targetPort: "buildkit" }] },
-            }, { parent: this });
-            new k8s.apps.v1.Deployment(`${name}-buildkitd`, {
-                metadata: {
-                    name: "buildkitd",
-                    namespace: bnamespace,
-                    labels: bk.labels,
-                    annotations: policyExemptionAnnotation([
-                        { rule: "read-only-root-filesystem", reason: "rootless BuildKit unpacks base images and runs build steps inside its own filesystem" },
-                        { rule: "min-replicas", reason: "one build daemon: its layer cache lives on its own volume, and a failed build is retried by the pipeline" },
-                    ]),
-                },
-                spec: {
-                    replicas: 1,
-                    selector: { matchLabels: bk.selector },
-                    template: {
-                        metadata: { labels: bk.labels },
-                        spec: {
-                            automountServiceAccountToken: false,
-                            priorityClassName: args.priorityClassName,
-                            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
-                            containers: [{
-                                name: "buildkitd",
-                                image: mirrorImage(BUILDKIT_IMAGE, args.imageMirror),
-                                args: ["--addr", "unix:///run/user/1000/buildkit/buildkitd.sock", "--addr", "tcp://0.0.0.0:1234", "--oci-worker-no-process-sandbox"],
-                                env: [{ name: "DOCKER_CONFIG", value: "/home/user/.docker" }],
-                                ports: [{ name: "buildkit", containerPort: 1234 }],
-                                resources: containerResources(builderRes),
-                                securityContext: {
-                                    runAsNonRoot: true,
-                                    readOnlyRootFilesystem: false,
-                                    allowPrivilegeEscalation: false,
-                                    capabilities: { drop: ["ALL"] },
-                                    seccompProfile: { type: "Unconfined" },
-                                    appArmorProfile: { type: "Unconfined" },
-                                },
-                                readinessProbe: { exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 5 },
-                                livenessProbe: { exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 15 },
-                                volumeMounts: [
-                                    { name: "cache", mountPath: "/home/user/.local/share/buildkit" },
-                                    { name: "docker-config", mountPath: "/home/user/.docker", readOnly: true },
-                                    TMP_MOUNT,
-                                ],
-                            }],
-                            volumes: [
-                                { name: "cache", emptyDir: { sizeLimit: "20Gi" } },
-                                { name: "docker-config", secret: { secretName: pushSecret.metadata.name, items: [{ key: ".dockerconfigjson", path: "config.json" }] } },
-                                TMP_VOLUME,
-                            ],
-                        },
-                    },
-                },
-            }, { parent: this });
+            this.builder(name, args, args.registry, buildNsName, builderRes);
             this.builderAddress = `tcp://buildkitd.${buildNsName}.svc:1234`;
             this.footprint.push({ module: "code-center", name: "buildkitd", replicas: 1, containers: [builderRes] });
         }
 
         this.gitUrl = `https://${host}`;
         this.registerOutputs({ gitUrl: this.gitUrl, builderAddress: this.builderAddress });
+    }
+
+    /**
+     * The image builder: rootless BuildKit in a namespace of its own (privileged: it needs an
+     * unconfined seccomp/AppArmor profile), with push credentials for the platform registry.
+     */
+    private builder(name: string, args: CodeCenterArgs, registry: NonNullable<CodeCenterArgs["registry"]>, buildNsName: string, builderRes: ResourceRequirements): void {
+        const bk = { labels: standardLabels("buildkitd", "code-center", args.labels), selector: selectorLabels("buildkitd", "code-center") };
+        // Rootless BuildKit needs an unconfined seccomp/AppArmor profile to create its user
+        // namespaces, which Pod Security restricted and baseline refuse: its own namespace is privileged.
+        const bns = new k8s.core.v1.Namespace(`${name}-builds-ns`, {
+            metadata: { name: buildNsName, labels: { ...standardLabels(buildNsName, "code-center", args.labels), "pod-security.kubernetes.io/enforce": "privileged" } },
+        }, { parent: this });
+        const bnamespace = bns.metadata.name;
+        const pushSecret = new k8s.core.v1.Secret(`${name}-registry-push`, {
+            metadata: { namespace: bnamespace, labels: bk.labels },
+            type: "kubernetes.io/dockerconfigjson",
+            stringData: { ".dockerconfigjson": registry.dockerConfigJson },
+        }, { parent: this });
+        new k8s.core.v1.Service(`${name}-buildkitd-svc`, {
+            metadata: { name: "buildkitd", namespace: bnamespace, labels: bk.labels },
+            spec: { selector: bk.selector, ports: [{ name: "buildkit", port: 1234, targetPort: "buildkit" }] },
+        }, { parent: this });
+        new k8s.apps.v1.Deployment(`${name}-buildkitd`, {
+            metadata: {
+                name: "buildkitd",
+                namespace: bnamespace,
+                labels: bk.labels,
+                annotations: policyExemptionAnnotation([
+                    { rule: "read-only-root-filesystem", reason: "rootless BuildKit unpacks base images and runs build steps inside its own filesystem" },
+                    { rule: "min-replicas", reason: "one build daemon: its layer cache lives on its own volume, and a failed build is retried by the pipeline" },
+                ]),
+            },
+            spec: {
+                replicas: 1,
+                selector: { matchLabels: bk.selector },
+                template: {
+                    metadata: { labels: bk.labels },
+                    spec: {
+                        automountServiceAccountToken: false,
+                        priorityClassName: args.priorityClassName,
+                        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
+                        containers: [{
+                            name: "buildkitd",
+                            image: mirrorImage(BUILDKIT_IMAGE, args.imageMirror),
+                            args: ["--addr", "unix:///run/user/1000/buildkit/buildkitd.sock", "--addr", "tcp://0.0.0.0:1234", "--oci-worker-no-process-sandbox"],
+                            env: [{ name: "DOCKER_CONFIG", value: "/home/user/.docker" }],
+                            ports: [{ name: "buildkit", containerPort: 1234 }],
+                            resources: containerResources(builderRes),
+                            securityContext: {
+                                runAsNonRoot: true,
+                                readOnlyRootFilesystem: false,
+                                allowPrivilegeEscalation: false,
+                                capabilities: { drop: ["ALL"] },
+                                seccompProfile: { type: "Unconfined" },
+                                appArmorProfile: { type: "Unconfined" },
+                            },
+                            readinessProbe: { exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 5 },
+                            livenessProbe: { exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 15 },
+                            volumeMounts: [
+                                { name: "cache", mountPath: "/home/user/.local/share/buildkit" },
+                                { name: "docker-config", mountPath: "/home/user/.docker", readOnly: true },
+                                TMP_MOUNT,
+                            ],
+                        }],
+                        volumes: [
+                            { name: "cache", emptyDir: { sizeLimit: "20Gi" } },
+                            { name: "docker-config", secret: { secretName: pushSecret.metadata.name, items: [{ key: ".dockerconfigjson", path: "config.json" }] } },
+                            TMP_VOLUME,
+                        ],
+                    },
+                },
+            },
+        }, { parent: this });
     }
 }

@@ -2,26 +2,11 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import {
-    blockers,
-    byComponent,
-    cell,
-    changeReport,
-    componentOf,
-    countsLine,
-    driftReport,
-    EXIT,
-    exitCodeFor,
-    isStatefulType,
-    normalizeOp,
-    parseUrn,
-    plainText,
-    policyDetail,
-    renderApplyMarkdown,
-    renderDriftMarkdown,
-    renderPreviewMarkdown,
-    reportMarker,
-    type ChangeReport,
+    blockers, changeReport, componentOf, driftReport, EXIT, exitCodeFor, isStatefulType, normalizeOp, parseUrn, plainText, type ChangeReport, policyDetail,
 } from "../../scripts/lib/gitops-report";
+import {
+    byComponent, cell, countsLine, renderApplyMarkdown, renderDriftMarkdown, renderPreviewMarkdown, reportMarker,
+} from "../../scripts/lib/gitops-markdown";
 
 const STACK = "urn:pulumi:dev::containercloud::pulumi:pulumi:Stack::containercloud-dev";
 const CLOUD = "urn:pulumi:dev::containercloud::containercloud:index:ContainerCloud::platform";
