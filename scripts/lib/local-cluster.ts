@@ -20,13 +20,12 @@ import { elapsed, say } from "./log";
 import { ClusterRef, applyObjects, isUp, kubectl, volumePool } from "./kubectl";
 import { DaemonDirs, runningPid, startDaemon, stopDaemon, waitFor } from "./daemons";
 import { ClusterLayout, CONTROL_PLANE, ensureControlPlaneTools, ensurePki, pkiDir, startControlPlane, stopControlPlane } from "./control-plane";
-import {
-    HOST_POD_LINKS, NodeNetwork, RealNode, clusterChainsLeft, ensureNodeNetwork, kubeProxyConfig, kubeletConfig,
-    nodeCgroupDirs, nodeDaemons, nodePaths, removeClusterChains, removeNodeNetwork, startNode, stopNode, vethName, writeYaml,
-} from "./real-nodes";
+import { RealNode, kubeProxyConfig, kubeletConfig, nodeCgroupDirs, nodeDaemons, nodePaths, startNode, stopNode, writeYaml } from "./real-nodes";
+import { HOST_POD_LINKS, NodeNetwork, clusterChainsLeft, ensureNodeNetwork, removeClusterChains, removeNodeNetwork, vethName } from "./node-network";
 import { NodeRuntime, ensureNodeRuntime } from "./node-tools";
 import { renderContainerdConfig, renderRegistryHosts } from "./containerd-config";
-import { ensureLocalImages, registryTool, renderHostRegistryConfig } from "./images";
+import { ensureLocalImages, registryTool } from "./images";
+import { renderHostRegistryConfig } from "./host-registry";
 import { ensureGoTool } from "./tools";
 import { coreDnsObjects } from "./cluster-addons";
 import { hostAddress } from "../../components/network/cidr";

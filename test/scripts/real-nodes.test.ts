@@ -1,8 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-    NODE_PRIVATE_PATHS, NODE_ROLE_LABEL, chainCleanup, holderScript, kubeProxyConfig, kubeletConfig, nodePaths, vethName,
-} from "../../scripts/lib/real-nodes";
+import { NODE_PRIVATE_PATHS, NODE_ROLE_LABEL, holderScript, kubeProxyConfig, kubeletConfig, nodePaths } from "../../scripts/lib/real-nodes";
+import { chainCleanup, vethName } from "../../scripts/lib/node-network";
 import { apiServerArgs, controllerManagerArgs, etcdArgs } from "../../scripts/lib/control-plane";
 import { extensions, subject } from "../../scripts/lib/local-pki";
 import { coreDnsObjects, renderCorefile } from "../../scripts/lib/cluster-addons";
