@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { ensureToolchain } from "./lib/setup";
-import { ensureControlPlaneTools } from "./lib/control-plane";
+import { ensureLocalClusterTools } from "./lib/local-cluster";
 import { ROOT } from "./lib/paths";
 import { elapsed, say } from "./lib/log";
 
@@ -33,9 +33,9 @@ export function testFiles(dir: string): string[] {
 async function main(): Promise<number> {
     const start = Date.now();
     await ensureToolchain();
-    // The lifecycle tests need the control-plane binaries: build them here, with progress, not
+    // The end-to-end tests need the local cluster's binaries: build them here, with progress, not
     // inside a test's before() hook.
-    await ensureControlPlaneTools();
+    await ensureLocalClusterTools();
 
     say("test", "typecheck (tsc --noEmit)");
     const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json", "--noEmit"], { cwd: ROOT, stdio: "inherit" });

@@ -27,6 +27,8 @@ import { renderContainerdConfig, renderRegistryHosts } from "./containerd-config
 import { ensureLocalImages, registryTool } from "./images";
 import { renderHostRegistryConfig } from "./host-registry";
 import { ensureGoTool } from "./tools";
+import { ensureImageTools } from "./image-tools";
+import { netpolTools } from "./netpol-tools";
 import { coreDnsObjects } from "./cluster-addons";
 import { hostAddress } from "../../components/network/cidr";
 import { COREDNS_IMAGE, PAUSE_IMAGE } from "../../components/versions";
@@ -166,6 +168,21 @@ export interface LocalUpOptions {
     cidrs: { podCidr: string; serviceCidr: string };
 }
 
+/**
+ * Builds (or finds in the cache) every binary the local cluster runs: the control plane and node
+ * binaries, the node runtime, the host registry, and the programs of its images.
+ */
+export async function ensureLocalClusterTools(): Promise<{ bins: Record<string, string>; runtime: NodeRuntime; registryBin: string }> {
+    const bins = await ensureControlPlaneTools();
+    const runtime = await ensureNodeRuntime("local");
+    const registryBin = await ensureGoTool(registryTool(), "local");
+    await ensureImageTools("local");
+    for (const tool of netpolTools()) {
+        await ensureGoTool(tool, "local");
+    }
+    return { bins, runtime, registryBin };
+}
+
 /** True when the local cluster's API server answers. */
 export function localIsUp(): boolean {
     return isUp(LOCAL_CLUSTER);
@@ -176,9 +193,7 @@ export async function localUp(opts: LocalUpOptions): Promise<boolean> {
     const start = Date.now();
     const layout = localLayout(opts.cidrs);
     ensureHostPackages();
-    const bins = await ensureControlPlaneTools();
-    const runtime = await ensureNodeRuntime("local");
-    const registryBin = await ensureGoTool(registryTool(), "local");
+    const { bins, runtime, registryBin } = await ensureLocalClusterTools();
     const running = localIsUp();
     if (!running && runningPid(DAEMONS, "kube-apiserver") === undefined) {
         // Whatever an interrupted run left (namespaces, links, chains, cgroups) goes before a fresh start.
