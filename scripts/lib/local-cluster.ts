@@ -223,6 +223,13 @@ export async function localUp(opts: LocalUpOptions): Promise<boolean> {
     applyObjects(coreDnsObjects({ dnsIp, image: mirrorImage(COREDNS_IMAGE, localRegistry()) }), LOCAL_CLUSTER);
     const volumes = path.join(LOCAL_DIR, "volumes");
     const pools = (opts.storageClasses ?? []).flatMap((sc) => volumePool(sc, 24, volumes));
+    for (const pv of pools) {
+        // Made here, writable by every user, as local-path-provisioner makes its folders: the kubelet
+        // would create a missing one owned by root, which the platform's non-root pods cannot write.
+        const dir = ((pv.spec as { hostPath: { path: string } }).hostPath.path);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.chmodSync(dir, 0o777);
+    }
     if (pools.length > 0) {
         applyObjects(pools, LOCAL_CLUSTER);
     }
