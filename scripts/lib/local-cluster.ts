@@ -299,14 +299,9 @@ async function removeLeftovers(): Promise<void> {
 
 /** Stops the local cluster and removes its data and everything it made on the host. */
 export async function localDown(): Promise<void> {
-    for (const n of LOCAL_NODES) {
-        await stopNode(DAEMONS, n.name);
-    }
     await stopDaemon(DAEMONS, "registry");
     await stopControlPlane(DAEMONS);
-    removeNodeNetwork(NODE_NETWORK, LOCAL_NODES);
-    removeClusterChains();
-    undoHostChanges();
+    await removeLeftovers();
     fs.rmSync(LOCAL_DIR, { recursive: true, force: true });
     say("local", "cluster stopped; its processes, namespaces, links, iptables chains, cgroups and data removed, sysctls restored");
 }

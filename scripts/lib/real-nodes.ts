@@ -16,7 +16,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { NODE_ROLE_LABEL } from "../../components/app-engine/workload";
-import { DaemonDirs, alive, runningPid, sleep, startDaemon, stopDaemon, stopPid, waitFor } from "./daemons";
+import { DaemonDirs, alive, runningPid, startDaemon, stopDaemon, stopPid, waitFor } from "./daemons";
+import { processCommand } from "./procfs";
 
 /** A node's role; the value of `NODE_ROLE_LABEL`. */
 export type NodeRole = "edge" | "storage" | "worker";
@@ -240,20 +241,17 @@ function runningPidOrThrow(dirs: DaemonDirs, name: string): number {
 
 /** Waits until the holder (the `sleep` it execs into) has made its bind mounts. */
 async function waitForBinds(pid: number, count: number): Promise<void> {
-    for (let i = 0; i < 100; i++) {
+    const bound = () => {
         if (!alive(pid)) {
-            break;
+            throw new Error(`the node holder (pid ${pid}) exited before it made its bind mounts`);
         }
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        if (cmd.startsWith("sleep")) {
-            const mounts = fs.readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").filter((l) => NODE_PRIVATE_PATHS.some((t) => l.split(" ")[4] === t));
-            if (mounts.length >= count) {
-                return;
-            }
+        if (!processCommand(pid).startsWith("sleep")) {
+            return false;
         }
-        await sleep(100);
-    }
-    throw new Error(`the node holder (pid ${pid}) did not make its bind mounts`);
+        const targets = fs.readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").map((l) => l.split(" ")[4]);
+        return targets.filter((t) => (NODE_PRIVATE_PATHS as readonly string[]).includes(t)).length >= count;
+    };
+    await waitFor(`the node holder (pid ${pid}) to make its bind mounts`, bound, 10_000, 100);
 }
 
 /** Every process in a node's cgroups (its daemons, shims and containers). */

@@ -184,14 +184,8 @@ describe("real nodes", () => {
     it("OOM-kills a container that allocates past its memory limit", () => {
         // tail holds an endless line in memory: 100 MiB against a 32 MiB limit.
         applyObjects([pod("hog", NS, ["sh", "-c", "head -c 104857600 /dev/zero | tail"], { node: "worker-2", restart: "Never", limits: { cpu: "200m", memory: "32Mi" } })], LOCAL_CLUSTER);
-        let reason = "";
-        for (let i = 0; i < 120 && reason === ""; i++) {
-            const s = JSON.parse(mustK(["get", "pod", "-n", NS, "hog", "-o", "json"])).status;
-            reason = s.containerStatuses?.[0]?.state?.terminated?.reason ?? "";
-            if (reason === "") {
-                Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
-            }
-        }
+        k(["wait", "-n", NS, "pod/hog", "--for=jsonpath={.status.containerStatuses[0].state.terminated.reason}=OOMKilled", "--timeout=120s"]);
+        const reason = mustK(["get", "pod", "-n", NS, "hog", "-o", "jsonpath={.status.containerStatuses[0].state.terminated.reason}"]).trim();
         assert.equal(reason, "OOMKilled");
     });
 
