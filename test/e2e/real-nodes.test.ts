@@ -5,7 +5,8 @@
  * real container: traffic between pods on two nodes, a Service name, cgroup limits, an OOM kill, a
  * NetworkPolicy refusing a connection. The test starts a fresh local cluster (it stops one a user
  * had running: its own stack creates what the `local` stack would) and ends with `down` and a check
- * that nothing of it is left on the host.
+ * that nothing of it is left on the host. In between, test/e2e/platform/ runs one smoke test per
+ * platform component against the same live stack.
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -13,22 +14,20 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { KUBECONFIG, LOCAL_CLUSTER, LOCAL_NODES, localDown, localIsUp, localLeftovers, localRegistry, localUp } from "../../scripts/lib/local-cluster";
+import { KUBECONFIG, LOCAL_CLUSTER, LOCAL_NODES, localDown, localIsUp, localLeftovers, localUp } from "../../scripts/lib/local-cluster";
 import { localCidrs, localStorageClasses } from "../../scripts/lib/local-stack";
-import { applyObjects, kubectl } from "../../scripts/lib/kubectl";
-import { cgroupRoot } from "../../scripts/lib/real-nodes";
+import { applyObjects } from "../../scripts/lib/kubectl";
 import { ensureToolchain } from "../../scripts/lib/setup";
 import { pulumiSync } from "../../scripts/lib/pulumi";
 import { LOGS, ROOT } from "../../scripts/lib/paths";
-import { BUSYBOX_IMAGE } from "../../components/versions";
-import { mirrorImage } from "../../components/core/images";
+import { containerPids, fetchFrom, k, mustK, pod, podIp, waitReady, webPod } from "../helpers/live-cluster";
+import { platformSmoke } from "./platform";
 
 const STACK = "e2e-nodes";
 const STACK_FILE = path.join(ROOT, "stacks", `Pulumi.${STACK}.yaml`);
 const backend = fs.mkdtempSync(path.join(os.tmpdir(), "containercloud-e2e-nodes-"));
 const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "e2e-nodes-passphrase" };
 const NS = "nodes-e2e";
-const IMAGE = mirrorImage(BUSYBOX_IMAGE, localRegistry());
 const LOG_DIR = path.join(LOGS, "e2e-nodes");
 
 function pulumi(step: string, args: string[]) {
@@ -36,68 +35,6 @@ function pulumi(step: string, args: string[]) {
     fs.mkdirSync(LOG_DIR, { recursive: true });
     fs.writeFileSync(path.join(LOG_DIR, `${step}.log`), `$ pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
     return r;
-}
-
-function k(args: string[], input?: string) {
-    return kubectl(args, input, LOCAL_CLUSTER);
-}
-
-function mustK(args: string[], input?: string): string {
-    const r = k(args, input);
-    assert.equal(r.code, 0, `kubectl ${args.join(" ")}: ${r.stderr}`);
-    return r.stdout;
-}
-
-/** A busybox pod, restricted-profile compliant so it is admitted in tenant namespaces too. */
-function pod(name: string, ns: string, command: string[], extra: { node?: string; labels?: Record<string, string>; limits?: Record<string, string>; restart?: string; port?: number } = {}) {
-    return {
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: { name, namespace: ns, labels: { app: name, ...extra.labels } },
-        spec: {
-            nodeName: extra.node,
-            restartPolicy: extra.restart ?? "Always",
-            terminationGracePeriodSeconds: 1,
-            securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
-            containers: [{
-                name: "main",
-                image: IMAGE,
-                command,
-                resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: extra.limits ?? { cpu: "200m", memory: "64Mi" } },
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
-                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                readinessProbe: extra.port ? { tcpSocket: { port: extra.port }, periodSeconds: 1 } : undefined,
-            }],
-            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "16Mi" } }],
-        },
-    };
-}
-
-/** A web server pod answering `text` on port 8080. */
-function webPod(name: string, ns: string, text: string, extra: Parameters<typeof pod>[3] = {}) {
-    return pod(name, ns, ["sh", "-c", `mkdir -p /tmp/www && echo '${text}' > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www`], { ...extra, port: 8080 });
-}
-
-function waitReady(ns: string, names: string[]): void {
-    mustK(["wait", "-n", ns, "--for=condition=Ready", "--timeout=180s", ...names.map((n) => `pod/${n}`)]);
-}
-
-function podIp(ns: string, name: string): string {
-    return mustK(["get", "pod", "-n", ns, name, "-o", "jsonpath={.status.podIP}"]).trim();
-}
-
-/** Fetches a URL from inside a pod (busybox wget, 5 s timeout). */
-function fetchFrom(ns: string, podName: string, url: string) {
-    return k(["exec", "-n", ns, podName, "--", "wget", "-q", "-T", "5", "-O", "-", url]);
-}
-
-/** The host processes of a pod's first container, found in its cgroup under the node's cgroup root. */
-function containerPids(p: any, hierarchy = "memory"): { dir: string; pids: number[] } {
-    const containerId = p.status.containerStatuses[0].containerID.replace(/^containerd:\/\//, "");
-    const qos = p.status.qosClass === "Guaranteed" ? "" : `${p.status.qosClass.toLowerCase()}/`;
-    const dir = path.join("/sys/fs/cgroup", hierarchy, cgroupRoot(p.spec.nodeName), `kubepods/${qos}pod${p.metadata.uid}`, containerId);
-    const pids = fs.readFileSync(path.join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number);
-    return { dir, pids };
 }
 
 before(async () => {
@@ -127,6 +64,13 @@ after(async () => {
 });
 
 describe("real nodes", () => {
+    after(() => {
+        // The probes of these tests go, so the platform's smoke tests see only the platform's pods.
+        k(["delete", "namespace", NS, "nodes-e2e-router", "--ignore-not-found", "--wait=true", "--timeout=120s"]);
+        k(["delete", "pod", "-n", "shop", "shop-web-probe", "--ignore-not-found", "--grace-period=1"]);
+        k(["delete", "pod", "-n", "data-jobs", "intruder", "--ignore-not-found", "--grace-period=1"]);
+    });
+
     it("registers every node with its role, Ready once the platform's Flannel runs", () => {
         const nodes = JSON.parse(mustK(["get", "nodes", "-o", "json"])).items as any[];
         assert.deepEqual(
@@ -238,6 +182,12 @@ describe("real nodes", () => {
         assert.ok(cmd.some((c) => c.includes("httpd")), cmd.join("; "));
     });
 
+});
+
+// One smoke test per platform component, each a real request against the live local stack.
+platformSmoke();
+
+describe("after the platform's own tests", () => {
     it("changes nothing on a second pulumi up", () => {
         const r = pulumi("preview-again", ["preview", "--expect-no-changes", "--diff"]);
         assert.equal(r.code, 0, r.stdout.slice(-3000));

@@ -1,0 +1,11 @@
+/**
+ * The platform's smoke tests: one module per component, each registering a `describe` of real
+ * requests against the live local stack that test/e2e/real-nodes.test.ts starts. Add a component's
+ * module here, one import and one call.
+ */
+import { workloadsSmoke } from "./workloads";
+
+/** Registers every component's smoke tests, in this order. */
+export function platformSmoke(): void {
+    workloadsSmoke();
+}
