@@ -103,13 +103,15 @@ export function renderAlertmanagerConfig(): string {
     });
 }
 
-/** Grafana datasource provisioning: Prometheus (default) and, when given, Loki. */
-export function renderGrafanaDatasources(prometheusUrl: string, lokiUrl?: string): string {
+/**
+ * Grafana datasource provisioning: Prometheus. The Log Center's store is VictoriaLogs, which
+ * Grafana reads only through a plugin it does not ship: logs are queried in VictoriaLogs' own UI.
+ */
+export function renderGrafanaDatasources(prometheusUrl: string): string {
     return toYaml({
         apiVersion: 1,
         datasources: [
             { name: "Prometheus", uid: "prometheus", type: "prometheus", access: "proxy", url: prometheusUrl, isDefault: true, editable: false },
-            ...(lokiUrl ? [{ name: "Loki", uid: "loki", type: "loki", access: "proxy", url: lokiUrl, editable: false }] : []),
         ],
     });
 }
@@ -144,16 +146,16 @@ export function renderOverviewDashboard(): string {
 
 /**
  * OpenTelemetry collector config: OTLP in (gRPC 4317, HTTP 4318); metrics out on a Prometheus
- * endpoint (scraped), logs to Loki's OTLP endpoint when given, traces to an OTLP backend when
- * given, else to the debug exporter (sampled) so they are at least visible.
+ * endpoint (scraped), logs to the Log Center's OTLP/HTTP logs endpoint when given, traces to an
+ * OTLP backend when given, else to the debug exporter (sampled) so they are at least visible.
  */
-export function renderOtelCollectorConfig(o: { lokiOtlpUrl?: string; tracesOtlpUrl?: string } = {}): string {
+export function renderOtelCollectorConfig(o: { logsOtlpUrl?: string; tracesOtlpUrl?: string } = {}): string {
     const exporters: Record<string, YamlData> = {
         debug: { verbosity: "basic", sampling_initial: 5, sampling_thereafter: 200 },
         prometheus: { endpoint: "0.0.0.0:8889" },
     };
-    if (o.lokiOtlpUrl) {
-        exporters["otlphttp/loki"] = { endpoint: o.lokiOtlpUrl };
+    if (o.logsOtlpUrl) {
+        exporters["otlphttp/logs"] = { logs_endpoint: o.logsOtlpUrl };
     }
     if (o.tracesOtlpUrl) {
         exporters["otlp/traces"] = { endpoint: o.tracesOtlpUrl, tls: { insecure: true } };
@@ -168,7 +170,7 @@ export function renderOtelCollectorConfig(o: { lokiOtlpUrl?: string; tracesOtlpU
             pipelines: {
                 traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.tracesOtlpUrl ? "otlp/traces" : "debug"] },
                 metrics: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["prometheus"] },
-                logs: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.lokiOtlpUrl ? "otlphttp/loki" : "debug"] },
+                logs: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.logsOtlpUrl ? "otlphttp/logs" : "debug"] },
             },
         },
     });

@@ -12,7 +12,7 @@ describe("PlatformSupport", () => {
         mod = await import("../../components/app-engine/platform-support");
         new mod.PlatformSupport("mon", {
             environment: "prod", domain: "apps.example.com", storageClass: "ceph-block",
-            lokiUrl: "http://loki.containercloud-logging.svc:3100", ingressClassName: "containercloud",
+            otlpLogsUrl: "http://victoria-logs.containercloud-logging.svc:9428/insert/opentelemetry/v1/logs", ingressClassName: "containercloud",
         });
         await rec.settle();
     });
@@ -29,9 +29,9 @@ describe("PlatformSupport", () => {
         assert.deepEqual(cr.inputs.rules[0].verbs, ["get", "list", "watch"]);
     });
 
-    it("provisions Grafana with Prometheus and Loki datasources and a dashboard", () => {
+    it("provisions Grafana with the Prometheus datasource (no Loki: the log store is VictoriaLogs) and a dashboard", () => {
         const ds = parse(rec.one("kubernetes:core/v1:ConfigMap", "mon-grafana-datasources").inputs.data["datasources.yaml"]);
-        assert.deepEqual(ds.datasources.map((d: any) => d.type), ["prometheus", "loki"]);
+        assert.deepEqual(ds.datasources.map((d: any) => d.type), ["prometheus"]);
         const dash = JSON.parse(rec.one("kubernetes:core/v1:ConfigMap", "mon-grafana-dashboards").inputs.data["overview.json"]);
         assert.equal(dash.uid, "containercloud-overview");
         const env = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", "mon-grafana")).containers[0].env;
@@ -62,11 +62,12 @@ describe("monitoring renderers", () => {
         assert.deepEqual(cfg.alerting.alertmanagers[0].static_configs[0].targets, ["alertmanager.mon.svc:9093"]);
     });
 
-    it("sends collector logs to Loki and traces to debug when no trace store is set", async () => {
+    it("sends collector logs to the log store's OTLP endpoint and traces to debug when no trace store is set", async () => {
         const m = await import("../../components/app-engine/platform-support-config");
-        const cfg = parse(m.renderOtelCollectorConfig({ lokiOtlpUrl: "http://loki:3100/otlp" }));
+        const cfg = parse(m.renderOtelCollectorConfig({ logsOtlpUrl: "http://victoria-logs:9428/insert/opentelemetry/v1/logs" }));
         assert.deepEqual(Object.keys(cfg.receivers.otlp.protocols), ["grpc", "http"]);
-        assert.deepEqual(cfg.service.pipelines.logs.exporters, ["otlphttp/loki"]);
+        assert.deepEqual(cfg.service.pipelines.logs.exporters, ["otlphttp/logs"]);
+        assert.equal(cfg.exporters["otlphttp/logs"].logs_endpoint, "http://victoria-logs:9428/insert/opentelemetry/v1/logs");
         assert.deepEqual(cfg.service.pipelines.traces.exporters, ["debug"]);
     });
 });
