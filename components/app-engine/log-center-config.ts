@@ -22,7 +22,7 @@ export interface LogAgentConfigOptions {
 }
 
 /**
- * The node agent's collector config: the filelog receiver tails every container log under
+ * The node agent's collector config: the filelog receiver (`file_log` since v0.16x) tails every container log under
  * /var/log/pods, the `container` operator parses the CRI/Docker line format and sets
  * `k8s.namespace.name`, `k8s.pod.name`, `k8s.container.name` from the file's path (so no API
  * access is needed), and the logs go to the store over OTLP/HTTP.
@@ -33,7 +33,7 @@ export interface LogAgentConfigOptions {
 export function renderLogAgentConfig(o: LogAgentConfigOptions): string {
     return toYaml({
         receivers: {
-            filelog: {
+            file_log: {
                 include: ["/var/log/pods/*/*/*.log"],
                 exclude: [`/var/log/pods/${o.namespace}_log-agent-*/*/*.log`],
                 start_at: "beginning",
@@ -47,13 +47,13 @@ export function renderLogAgentConfig(o: LogAgentConfigOptions): string {
             batch: {},
         },
         exporters: {
-            "otlphttp/logs": { logs_endpoint: o.logsUrl },
+            "otlp_http/logs": { logs_endpoint: o.logsUrl },
         },
         extensions: { health_check: { endpoint: `0.0.0.0:${COLLECTOR_HEALTH_PORT}` } },
         service: {
             extensions: ["health_check"],
             pipelines: {
-                logs: { receivers: ["filelog"], processors: ["memory_limiter", "batch"], exporters: ["otlphttp/logs"] },
+                logs: { receivers: ["file_log"], processors: ["memory_limiter", "batch"], exporters: ["otlp_http/logs"] },
             },
         },
     });

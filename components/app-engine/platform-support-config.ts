@@ -155,10 +155,10 @@ export function renderOtelCollectorConfig(o: { logsOtlpUrl?: string; tracesOtlpU
         prometheus: { endpoint: "0.0.0.0:8889" },
     };
     if (o.logsOtlpUrl) {
-        exporters["otlphttp/logs"] = { logs_endpoint: o.logsOtlpUrl };
+        exporters["otlp_http/logs"] = { logs_endpoint: o.logsOtlpUrl };
     }
     if (o.tracesOtlpUrl) {
-        exporters["otlp/traces"] = { endpoint: o.tracesOtlpUrl, tls: { insecure: true } };
+        exporters["otlp_grpc/traces"] = { endpoint: o.tracesOtlpUrl, tls: { insecure: true } };
     }
     return toYaml({
         receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } },
@@ -168,9 +168,9 @@ export function renderOtelCollectorConfig(o: { logsOtlpUrl?: string; tracesOtlpU
         service: {
             extensions: ["health_check"],
             pipelines: {
-                traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.tracesOtlpUrl ? "otlp/traces" : "debug"] },
+                traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.tracesOtlpUrl ? "otlp_grpc/traces" : "debug"] },
                 metrics: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["prometheus"] },
-                logs: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.logsOtlpUrl ? "otlphttp/logs" : "debug"] },
+                logs: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.logsOtlpUrl ? "otlp_http/logs" : "debug"] },
             },
         },
     });

@@ -24,6 +24,7 @@ import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from ".
 import { PRUNED_PATHS, assembleRoot } from "./image-root";
 import { BuiltImage, imageCacheDir, readBuilt, splitRef, writeLayout } from "./oci-layout";
 import { checkRegistry, registryDigest } from "./host-registry";
+import { telemetryImages } from "./telemetry-images";
 
 export { registryTool, splitRef };
 export { renderHostRegistryConfig, HOST_REGISTRY_ROOT } from "./host-registry";
@@ -205,6 +206,7 @@ export function localImages(): LocalImage[] {
             ],
             config: { Entrypoint: ["/entrypoint.sh"], Cmd: ["/etc/distribution/config.yml"], Env: [DEFAULT_PATH], ExposedPorts: { "5000/tcp": {} } },
         },
+        ...telemetryImages(DEFAULT_PATH),
     ];
 }
 

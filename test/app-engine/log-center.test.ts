@@ -22,15 +22,15 @@ describe("LogCenter", () => {
         assert.equal(pod.automountServiceAccountToken, false);
         assert.equal(pod.volumes.find((v: any) => v.name === "pods").hostPath.path, "/var/log/pods");
         const cfg = parse(rec.one("kubernetes:core/v1:ConfigMap", "prod-logs-log-agent-config").inputs.data["config.yaml"]);
-        assert.deepEqual(cfg.receivers.filelog.include, ["/var/log/pods/*/*/*.log"]);
-        assert.deepEqual(cfg.receivers.filelog.exclude, ["/var/log/pods/containercloud-logging_log-agent-*/*/*.log"]);
-        assert.equal(cfg.receivers.filelog.operators[0].type, "container");
+        assert.deepEqual(cfg.receivers.file_log.include, ["/var/log/pods/*/*/*.log"]);
+        assert.deepEqual(cfg.receivers.file_log.exclude, ["/var/log/pods/containercloud-logging_log-agent-*/*/*.log"]);
+        assert.equal(cfg.receivers.file_log.operators[0].type, "container");
     });
 
     it("ships the agent's logs to VictoriaLogs' OTLP endpoint", () => {
         const cfg = parse(rec.one("kubernetes:core/v1:ConfigMap", "prod-logs-log-agent-config").inputs.data["config.yaml"]);
-        assert.equal(cfg.exporters["otlphttp/logs"].logs_endpoint, "http://victoria-logs.containercloud-logging.svc:9428/insert/opentelemetry/v1/logs");
-        assert.deepEqual(cfg.service.pipelines.logs.exporters, ["otlphttp/logs"]);
+        assert.equal(cfg.exporters["otlp_http/logs"].logs_endpoint, "http://victoria-logs.containercloud-logging.svc:9428/insert/opentelemetry/v1/logs");
+        assert.deepEqual(cfg.service.pipelines.logs.exporters, ["otlp_http/logs"]);
     });
 
     it("declares its hostPath and root exemptions on the DaemonSet", () => {

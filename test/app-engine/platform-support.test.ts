@@ -66,8 +66,8 @@ describe("monitoring renderers", () => {
         const m = await import("../../components/app-engine/platform-support-config");
         const cfg = parse(m.renderOtelCollectorConfig({ logsOtlpUrl: "http://victoria-logs:9428/insert/opentelemetry/v1/logs" }));
         assert.deepEqual(Object.keys(cfg.receivers.otlp.protocols), ["grpc", "http"]);
-        assert.deepEqual(cfg.service.pipelines.logs.exporters, ["otlphttp/logs"]);
-        assert.equal(cfg.exporters["otlphttp/logs"].logs_endpoint, "http://victoria-logs:9428/insert/opentelemetry/v1/logs");
+        assert.deepEqual(cfg.service.pipelines.logs.exporters, ["otlp_http/logs"]);
+        assert.equal(cfg.exporters["otlp_http/logs"].logs_endpoint, "http://victoria-logs:9428/insert/opentelemetry/v1/logs");
         assert.deepEqual(cfg.service.pipelines.traces.exporters, ["debug"]);
     });
 });

@@ -240,7 +240,7 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         assert.equal(cms.code, 0, cms.stderr);
         const live = JSON.parse(cms.stdout).items as any[];
         assert.deepEqual(live.map((cm) => cm.metadata.name as string), [configMap], "one collector ConfigMap is left, the one the pods mount");
-        assert.equal((parse(live[0].data["config.yaml"] as string) as any).exporters["otlp/traces"].endpoint, "http://traces.example.com:4317");
+        assert.equal((parse(live[0].data["config.yaml"] as string) as any).exporters["otlp_grpc/traces"].endpoint, "http://traces.example.com:4317");
         assert.deepEqual(unreadyWorkloads(), []);
     });
 
