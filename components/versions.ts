@@ -37,14 +37,18 @@ export const CEPH_IMAGE = "quay.io/ceph/ceph:v19.2.2";
 // --- Registry ---
 /** CNCF distribution registry. */
 export const REGISTRY_IMAGE = "docker.io/library/registry:3.1.2";
-/** kubectl, used by the registry GC CronJob to switch the registry into read-only mode and back. */
-export const KUBECTL_IMAGE = "docker.io/bitnami/kubectl:1.33.1";
+/**
+ * kubectl (Kubernetes' own image: kubectl only, no shell), used by the registry GC CronJob to switch
+ * the registry into read-only mode and back. Kept at the local control plane's Kubernetes release
+ * (scripts/lib/tools.ts KUBERNETES_VERSION), whose build makes the local image's kubectl.
+ */
+export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.2";
 
 // --- App Engine (components/app-engine) ---
 /** App Router: HAProxy Ingress (jcmoraisjr), core Ingress API, blue/green weights by pod label. */
 export const HAPROXY_INGRESS_IMAGE = "quay.io/jcmoraisjr/haproxy-ingress:v0.16.1";
 /** Platform Control: resource metrics for HPA and `kubectl top`. */
-export const METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-server:v0.7.2";
+export const METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-server:v0.8.0";
 /** Manage System: Headlamp Kubernetes UI. */
 export const HEADLAMP_IMAGE = "ghcr.io/headlamp-k8s/headlamp:v0.25.0";
 /** Platform Support: metrics store. */

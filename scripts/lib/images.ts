@@ -13,12 +13,12 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { BUSYBOX_IMAGE, COREDNS_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, KUBE_NETWORK_POLICIES_IMAGE, PAUSE_IMAGE, REGISTRY_IMAGE } from "../../components/versions";
+import { BUSYBOX_IMAGE, COREDNS_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, KUBE_NETWORK_POLICIES_IMAGE, KUBECTL_IMAGE, METRICS_SERVER_IMAGE, PAUSE_IMAGE, REGISTRY_IMAGE } from "../../components/versions";
 import { CACHE } from "./paths";
 import { elapsed, runLogged, say } from "./log";
 import { ensureDebPackages } from "./node-tools";
-import { cachedBinary, ensureGoTool, GoTool } from "./tools";
-import { corednsTool, craneTool, flannelCniPluginTool, flannelTool, pauseTool, registryTool } from "./image-tools";
+import { cachedBinary, controlPlaneTools, ensureGoTool, GoTool } from "./tools";
+import { corednsTool, craneTool, flannelCniPluginTool, flannelTool, metricsServerTool, pauseTool, registryTool } from "./image-tools";
 import { netpolTools } from "./netpol-tools";
 import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from "./image-debian";
 import { PRUNED_PATHS, assembleRoot } from "./image-root";
@@ -53,8 +53,11 @@ export interface ImageConfig {
 
 /** One thing the image's root gets beside its Debian packages, applied in order. */
 export type RootEntry =
-    /** A Go tool's binary; `capabilities` are file capabilities in setcap(8) form. */
-    | { kind: "binary"; path: string; tool: GoTool; capabilities?: string }
+    /**
+     * A Go tool's binary (`binary`: another program of the same build, one of its `morePkgs`; default
+     * the tool's own); `capabilities` are file capabilities in setcap(8) form.
+     */
+    | { kind: "binary"; path: string; tool: GoTool; binary?: string; capabilities?: string }
     /** A text file of ours. */
     | { kind: "file"; path: string; content: string; mode: number }
     /** A folder, with its mode and owner. */
@@ -205,6 +208,26 @@ export function localImages(): LocalImage[] {
             ],
             config: { Entrypoint: ["/entrypoint.sh"], Cmd: ["/etc/distribution/config.yml"], Env: [DEFAULT_PATH], ExposedPorts: { "5000/tcp": {} } },
         },
+        {
+            ref: KUBECTL_IMAGE,
+            description: "kubectl at /bin/kubectl, the one the control plane's build makes; no shell, as upstream's (go-runner on distroless)",
+            entries: [
+                { kind: "ca-bundle", path: "/etc/ssl/certs/ca-certificates.crt", debPackage: "ca-certificates" },
+                { kind: "binary", path: "/bin/kubectl", tool: controlPlaneTools()[0], binary: "kubectl" },
+                { kind: "dir", path: "/tmp", mode: 0o1777 },
+            ],
+            config: { Entrypoint: ["/bin/kubectl"], Env: [DEFAULT_PATH] },
+        },
+        {
+            ref: METRICS_SERVER_IMAGE,
+            description: "metrics-server at /metrics-server on a distroless-like root, user 65534, as upstream's",
+            entries: [
+                { kind: "ca-bundle", path: "/etc/ssl/certs/ca-certificates.crt", debPackage: "ca-certificates" },
+                { kind: "binary", path: "/metrics-server", tool: metricsServerTool() },
+                { kind: "dir", path: "/tmp", mode: 0o1777 },
+            ],
+            config: { Entrypoint: ["/metrics-server"], Env: [DEFAULT_PATH], User: "65534" },
+        },
     ];
 }
 
@@ -302,9 +325,10 @@ export async function buildLocalImage(image: LocalImage, tag = "images"): Promis
     const ids: ImageKeyInputs["binaries"] = {};
     for (const e of image.entries) {
         if (e.kind === "binary") {
-            const bin = await toolBinary(e.tool, tag);
-            binaries.set(e.tool.id, bin);
-            ids[e.tool.id] = { version: e.tool.version, cachedAs: path.relative(CACHE, bin), sha256: fileSha256(bin) };
+            const built = await toolBinary(e.tool, tag);
+            const bin = e.binary ? path.join(path.dirname(built), e.binary) : built;
+            binaries.set(e.path, bin);
+            ids[e.binary ? `${e.tool.id}/${e.binary}` : e.tool.id] = { version: e.tool.version, cachedAs: path.relative(CACHE, bin), sha256: fileSha256(bin) };
         }
     }
     const debs = resolveImageDebs(image);

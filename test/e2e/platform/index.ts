@@ -4,8 +4,12 @@
  * module here, one import and one call.
  */
 import { workloadsSmoke } from "./workloads";
+import { registrySmoke } from "./registry";
+import { metricsServerSmoke } from "./metrics-server";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
     workloadsSmoke();
+    registrySmoke();
+    metricsServerSmoke();
 }
