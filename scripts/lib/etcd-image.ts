@@ -3,7 +3,7 @@
  * etcd, etcdctl and etcdutl under /usr/local/bin on a distroless-like root, as upstream's image
  * (FROM gcr.io/distroless/static-debian12, CMD /usr/local/bin/etcd, no shell). The server is the very
  * binary the local control plane runs (tools.ts controlPlaneTools, tools/go/etcd); the clients come
- * from tools/go/etcd-clients at the same release.
+ * from tools/go/etcdctl and tools/go/etcdutl at the same release.
  */
 import { ETCD_IMAGE } from "../../components/versions";
 import type { LocalImage } from "./images";
@@ -21,22 +21,17 @@ export function etcdServerTool(): GoTool {
     return tool;
 }
 
-/** etcdctl and etcdutl, in one `go build` (tools/go/etcd-clients). */
-export function etcdClientsTool(): GoTool {
-    return {
-        id: "etcd-clients",
-        version: ETCD_VERSION,
-        binary: "etcdctl",
-        wrapper: "tools/go/etcd-clients",
-        pkg: "./etcdctl",
-        morePkgs: ["./etcdutl"],
-        ldflags: ["-s", "-w"],
-    };
+/**
+ * etcdctl (tools/go/etcdctl). Each client has a wrapper of its own: an image's binaries are looked
+ * up by tool id (images.ts), so two binaries of one tool could not both go into the image.
+ */
+export function etcdctlTool(): GoTool {
+    return { id: "etcdctl", version: ETCD_VERSION, binary: "etcdctl", wrapper: "tools/go/etcdctl", pkg: ".", ldflags: ["-s", "-w"] };
 }
 
-/** etcdutl, the second binary of `etcdClientsTool()` (same cache folder). */
+/** etcdutl (tools/go/etcdutl). */
 export function etcdutlTool(): GoTool {
-    return { ...etcdClientsTool(), binary: "etcdutl" };
+    return { id: "etcdutl", version: ETCD_VERSION, binary: "etcdutl", wrapper: "tools/go/etcdutl", pkg: ".", ldflags: ["-s", "-w"] };
 }
 
 /** The image recipe (see the file comment); `DEFAULT_PATH` is images.ts' upstream PATH. */
@@ -50,7 +45,7 @@ export function etcdImage(defaultPath: string): LocalImage {
             { kind: "dir", path: "/var/etcd", mode: 0o755 },
             { kind: "dir", path: "/var/lib/etcd", mode: 0o755 },
             { kind: "binary", path: "/usr/local/bin/etcd", tool: etcdServerTool() },
-            { kind: "binary", path: "/usr/local/bin/etcdctl", tool: etcdClientsTool() },
+            { kind: "binary", path: "/usr/local/bin/etcdctl", tool: etcdctlTool() },
             { kind: "binary", path: "/usr/local/bin/etcdutl", tool: etcdutlTool() },
         ],
         config: {

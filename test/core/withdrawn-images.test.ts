@@ -17,7 +17,7 @@ const KNOWN = ["KUBECTL_IMAGE"]; // components/registry/registry-gc.ts copies ku
 
 /** Every exported image reference of components/versions.ts, by constant name. */
 function imageConstants(): [string, string][] {
-    return Object.entries(versions).filter((e): e is [string, string] => typeof e[1] === "string" && e[0].endsWith("_IMAGE"));
+    return (Object.entries(versions) as [string, unknown][]).filter((e): e is [string, string] => typeof e[1] === "string" && e[0].endsWith("_IMAGE"));
 }
 
 describe("versions.ts images", () => {

@@ -15,10 +15,17 @@ describe("the etcd image", () => {
 
     it("carries etcd, etcdctl and etcdutl under /usr/local/bin and no shell, with etcd as its command", () => {
         const binaries = image().entries.filter((e) => e.kind === "binary").map((e) => e.kind === "binary" ? `${e.path}:${e.tool.id}/${e.tool.binary}` : "");
-        assert.deepEqual(binaries, ["/usr/local/bin/etcd:etcd/etcd", "/usr/local/bin/etcdctl:etcd-clients/etcdctl", "/usr/local/bin/etcdutl:etcd-clients/etcdutl"]);
+        assert.deepEqual(binaries, ["/usr/local/bin/etcd:etcd/etcd", "/usr/local/bin/etcdctl:etcdctl/etcdctl", "/usr/local/bin/etcdutl:etcdutl/etcdutl"]);
         assert.equal(image().debPackages, undefined);
         assert.equal(image().busyboxApplets, undefined);
         assert.deepEqual(image().config.Cmd, ["/usr/local/bin/etcd"]);
+    });
+
+    it("gives each binary of every image a tool of its own (binaries are looked up by tool id)", () => {
+        for (const img of localImages()) {
+            const ids = img.entries.flatMap((e) => (e.kind === "binary" ? [e.tool.id] : []));
+            assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], img.ref);
+        }
     });
 
     it("uses the control plane's own etcd build (one cache entry)", () => {
