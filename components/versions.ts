@@ -19,10 +19,13 @@ export const FLANNEL_CNI_PLUGIN_IMAGE = "docker.io/flannelcni/flannel-cni-plugin
 export const KUBE_NETWORK_POLICIES_IMAGE = "registry.k8s.io/networking/kube-network-policies:v1.1.1";
 
 // --- etcd ---
-/** etcd server image (distroless: `etcd` and `etcdctl`, no shell). */
-export const ETCD_IMAGE = "quay.io/coreos/etcd:v3.5.21";
-/** etcd image with a shell and `etcdctl`, for the auth, backup and config Jobs that run scripts. */
-export const ETCD_TOOLS_IMAGE = "docker.io/bitnami/etcd:3.5.21";
+/**
+ * etcd image (distroless: `etcd`, `etcdctl` and `etcdutl` under /usr/local/bin, no shell), the
+ * release the local control plane runs too. The maintenance Jobs that run scripts borrow a shell
+ * from BUSYBOX_IMAGE (components/etcd/etcd-jobs.ts); bitnami/etcd, which they used before, was
+ * withdrawn in September 2025.
+ */
+export const ETCD_IMAGE = "quay.io/coreos/etcd:v3.6.16";
 
 // --- Storage (Rook/Ceph) ---
 /** Rook operator Helm chart version (chart `rook-ceph`). */

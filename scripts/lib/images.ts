@@ -20,6 +20,7 @@ import { ensureDebPackages } from "./node-tools";
 import { cachedBinary, controlPlaneTools, ensureGoTool, GoTool } from "./tools";
 import { corednsTool, craneTool, flannelCniPluginTool, flannelTool, metricsServerTool, pauseTool, registryTool } from "./image-tools";
 import { netpolTools } from "./netpol-tools";
+import { etcdImage } from "./etcd-image";
 import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from "./image-debian";
 import { PRUNED_PATHS, assembleRoot } from "./image-root";
 import { BuiltImage, imageCacheDir, readBuilt, splitRef, writeLayout } from "./oci-layout";
@@ -228,6 +229,7 @@ export function localImages(): LocalImage[] {
             ],
             config: { Entrypoint: ["/metrics-server"], Env: [DEFAULT_PATH], User: "65534" },
         },
+        etcdImage(DEFAULT_PATH),
     ];
 }
 

@@ -86,6 +86,7 @@ describe("localImages", () => {
         const expected = [
             versions.PAUSE_IMAGE, versions.BUSYBOX_IMAGE, versions.FLANNEL_CNI_PLUGIN_IMAGE, versions.FLANNEL_IMAGE, versions.COREDNS_IMAGE,
             versions.KUBE_NETWORK_POLICIES_IMAGE, versions.REGISTRY_IMAGE,
+            versions.ETCD_IMAGE,
         ];
         assert.deepEqual(localImages().map((i) => i.ref).sort(), [...expected].sort());
     });

@@ -6,10 +6,12 @@
 import { workloadsSmoke } from "./workloads";
 import { registrySmoke } from "./registry";
 import { metricsServerSmoke } from "./metrics-server";
+import { etcdSmoke } from "./etcd";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
     workloadsSmoke();
     registrySmoke();
     metricsServerSmoke();
+    etcdSmoke();
 }
