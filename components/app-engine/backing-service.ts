@@ -106,6 +106,15 @@ export function serviceProfile(type: ServiceType, database: string): ServiceProf
     }
 }
 
+/**
+ * The startup check of every kind: the port open, for up to 10 minutes. Liveness waits for it, so a
+ * first start's initialisation (initdb, mariadb-install-db: over a minute on a loaded 2-core node)
+ * is not killed.
+ */
+export function startupProbe(port: number): Probe {
+    return { tcpSocket: { port }, periodSeconds: 5, failureThreshold: 120 };
+}
+
 /** Default sizes of a backing service. */
 export const SERVICE_SIZES: Record<"small" | "medium" | "large", { resources: ResourceRequirements; storage: string }> = {
     small: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } }, storage: "1Gi" },
@@ -227,6 +236,7 @@ export class BackingService extends pulumi.ComponentResource {
                             securityContext: restrictedContainerSecurityContext(),
                             readinessProbe: profile.readiness,
                             livenessProbe: profile.liveness,
+                            startupProbe: startupProbe(profile.port),
                             volumeMounts: [{ name: "data", mountPath: profile.dataPath }, TMP_MOUNT, ...scratch],
                         }],
                         volumes: [TMP_VOLUME, ...scratch.map((s) => ({ name: s.name, emptyDir: {} }))],

@@ -68,6 +68,12 @@ describe("Services", () => {
         }
     });
 
+    it("holds liveness back until the port opens, for up to 10 minutes (a first start initialises the data)", () => {
+        for (const { workload, container } of workloadContainers(rec.all)) {
+            assert.deepEqual(container.startupProbe, { tcpSocket: { port: container.ports[0].containerPort }, periodSeconds: 5, failureThreshold: 120 }, workload);
+        }
+    });
+
     it("exposes each instance through a Service on its port", () => {
         const services = ofKind(rec.all, "Service").filter((s) => s.inputs.spec.clusterIP !== "None");
         const ports = Object.fromEntries(services.map((s) => [s.inputs.metadata.name, s.inputs.spec.ports.map((p: any) => p.port)]));
