@@ -80,7 +80,8 @@ export const MARIADB_ENTRYPOINT = script([
     "    pass=\"${MARIADB_PASSWORD:-${MYSQL_PASSWORD:-}}\"",
     "    db=\"${MARIADB_DATABASE:-${MYSQL_DATABASE:-}}\"",
     "    q() { printf '%s' \"$1\" | sed \"s/\\\\\\\\/\\\\\\\\\\\\\\\\/g; s/'/\\\\\\\\'/g\"; }",
-    "    mariadb-install-db --datadir=\"$datadir\" --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve > /dev/null",
+    // --force: no check that the hostname resolves (upstream passes --rpm, which skips it too).
+    "    mariadb-install-db --datadir=\"$datadir\" --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve --force",
     "    sock=\"$(mktemp -d)/init.sock\"",
     "    mariadbd --datadir=\"$datadir\" --skip-networking --socket=\"$sock\" &",
     "    pid=$!",
@@ -90,6 +91,9 @@ export const MARIADB_ENTRYPOINT = script([
     "        sleep 1",
     "    done",
     "    {",
+    // mariadb-install-db also makes password-less root accounts for 127.0.0.1, ::1 and the hostname.
+    "        echo \"DROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1';\"",
+    "        echo \"EXECUTE IMMEDIATE CONCAT('DROP USER IF EXISTS root@''', @@hostname, '''');\"",
     "        echo \"ALTER USER 'root'@'localhost' IDENTIFIED BY '$(q \"$root\")';\"",
     "        echo \"CREATE USER 'root'@'%' IDENTIFIED BY '$(q \"$root\")';\"",
     "        echo \"GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;\"",
