@@ -208,6 +208,9 @@ export function serviceImages(): LocalImage[] {
                 { kind: "file", path: "/etc/rabbitmq/enabled_plugins", content: "[rabbitmq_management,rabbitmq_prometheus].\n", mode: 0o644 },
                 { kind: "dir", path: "/etc/rabbitmq/conf.d", mode: 0o755, uid: SERVICE_UID, gid: SERVICE_UID },
                 { kind: "dir", path: "/var/lib/rabbitmq", mode: 0o755, uid: SERVICE_UID, gid: SERVICE_UID },
+                // The package ships these root-owned (its maintainer script chowns them to rabbitmq).
+                { kind: "dir", path: "/var/lib/rabbitmq/mnesia", mode: 0o755, uid: SERVICE_UID, gid: SERVICE_UID },
+                { kind: "dir", path: "/var/log/rabbitmq", mode: 0o755, uid: SERVICE_UID, gid: SERVICE_UID },
                 { kind: "file", path: "/usr/local/bin/docker-entrypoint.sh", content: RABBITMQ_ENTRYPOINT, mode: 0o755 },
             ],
             config: {
