@@ -88,6 +88,14 @@ export function servicesSmoke(): void {
             assert.deepEqual([...new Set(all.map((b) => b.type))].sort(), Object.keys(CLIENTS).sort());
         });
 
+        it("mysql: lets root in from the network only with its password (mariadb-install-db's password-less accounts are gone)", () => {
+            for (const b of all.filter((x) => x.type === "mysql")) {
+                const r = clientRun({ ...b, username: "root" }, "mysql", "", "none", CLIENTS.mysql.script);
+                assert.notEqual(r.code, 0, `${b.namespace}/${b.instance}: root got in without a password`);
+                assert.match(r.stderr, /Access denied/, `${b.namespace}/${b.instance}: ${r.stderr}`);
+            }
+        });
+
         for (const [type, client] of Object.entries(CLIENTS)) {
             it(`${type}: writes and reads back a value with the binding's credentials`, () => {
                 for (const b of all.filter((x) => x.type === type)) {
