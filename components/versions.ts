@@ -66,14 +66,14 @@ export const OTEL_COLLECTOR_IMAGE = "docker.io/otel/opentelemetry-collector-cont
 export const FLUENT_BIT_IMAGE = "cr.fluentbit.io/fluent/fluent-bit:3.1.7";
 /** Log Center: log store. */
 export const LOKI_IMAGE = "docker.io/grafana/loki:3.1.1";
-/** Services: PostgreSQL. */
-export const POSTGRES_IMAGE = "docker.io/library/postgres:16.4";
-/** Services: MySQL. */
-export const MYSQL_IMAGE = "docker.io/library/mysql:8.4.2";
-/** Services: Redis. */
-export const REDIS_IMAGE = "docker.io/library/redis:7.4.0";
-/** Services: RabbitMQ (with the management plugin). */
-export const RABBITMQ_IMAGE = "docker.io/library/rabbitmq:3.13.7-management";
+/** Services: PostgreSQL (the version of Debian trixie's postgresql-17: the local cluster builds it). */
+export const POSTGRES_IMAGE = "docker.io/library/postgres:17.12";
+/** Services, kind `mysql`: MariaDB (GPL-2, MySQL-compatible; MySQL is not in Debian), trixie's version. */
+export const MYSQL_IMAGE = "docker.io/library/mariadb:11.8.9";
+/** Services, kind `redis`: Valkey (BSD; Redis 8 is RSALv2/SSPL/AGPL), trixie's version. */
+export const REDIS_IMAGE = "docker.io/valkey/valkey:8.1.1";
+/** Services: RabbitMQ with the management plugin, trixie's version. */
+export const RABBITMQ_IMAGE = "docker.io/library/rabbitmq:4.0.5-management";
 /** Code Center: Git hosting (rootless variant: runs as uid 1000). */
 export const GITEA_IMAGE = "docker.io/gitea/gitea:1.22.2-rootless";
 /** Code Center: image builder without a Docker daemon (rootless BuildKit). */

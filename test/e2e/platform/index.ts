@@ -7,6 +7,7 @@ import { workloadsSmoke } from "./workloads";
 import { registrySmoke } from "./registry";
 import { metricsServerSmoke } from "./metrics-server";
 import { etcdSmoke } from "./etcd";
+import { servicesSmoke } from "./services";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
@@ -14,4 +15,5 @@ export function platformSmoke(): void {
     registrySmoke();
     metricsServerSmoke();
     etcdSmoke();
+    servicesSmoke();
 }
