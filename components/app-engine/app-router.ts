@@ -34,8 +34,8 @@ export function appHost(app: string, team: string, domain: string): string {
 }
 
 /** The platform's own hosts. */
-export function platformHosts(domain: string): { console: string; registry: string; grafana: string; git: string } {
-    return { console: `console.${domain}`, registry: `registry.${domain}`, grafana: `grafana.${domain}`, git: `git.${domain}` };
+export function platformHosts(domain: string): { console: string; registry: string; git: string } {
+    return { console: `console.${domain}`, registry: `registry.${domain}`, git: `git.${domain}` };
 }
 
 /**

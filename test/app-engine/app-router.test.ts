@@ -99,7 +99,7 @@ describe("router pure helpers", () => {
     it("names app and platform hosts", async () => {
         const m = await import("../../components/app-engine/app-router");
         assert.equal(m.appHost("shop-web", "shop", "apps.example.com"), "shop-web.shop.apps.example.com");
-        assert.deepEqual(m.platformHosts("x.io"), { console: "console.x.io", registry: "registry.x.io", grafana: "grafana.x.io", git: "git.x.io" });
+        assert.deepEqual(m.platformHosts("x.io"), { console: "console.x.io", registry: "registry.x.io", git: "git.x.io" });
     });
 
     it("rejects a canary weight outside 0-100", async () => {
