@@ -20,6 +20,7 @@ import { ensureDebPackages } from "./node-tools";
 import { cachedBinary, ensureGoTool, GoTool } from "./tools";
 import { corednsTool, craneTool, flannelCniPluginTool, flannelTool, pauseTool, registryTool } from "./image-tools";
 import { netpolTools } from "./netpol-tools";
+import { traefikImage } from "./router-image";
 import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from "./image-debian";
 import { PRUNED_PATHS, assembleRoot } from "./image-root";
 import { BuiltImage, imageCacheDir, readBuilt, splitRef, writeLayout } from "./oci-layout";
@@ -205,6 +206,7 @@ export function localImages(): LocalImage[] {
             ],
             config: { Entrypoint: ["/entrypoint.sh"], Cmd: ["/etc/distribution/config.yml"], Env: [DEFAULT_PATH], ExposedPorts: { "5000/tcp": {} } },
         },
+        traefikImage(),
     ];
 }
 
