@@ -4,8 +4,10 @@
  * module here, one import and one call.
  */
 import { workloadsSmoke } from "./workloads";
+import { routerSmoke } from "./router";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
     workloadsSmoke();
+    routerSmoke();
 }
