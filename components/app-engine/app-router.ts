@@ -278,14 +278,16 @@ export class AppRouter extends pulumi.ComponentResource {
 
     /**
      * The gateway's service account and what it reads: Ingresses and IngressClasses, the Services,
-     * EndpointSlices and TLS Secrets they name, and the status of the Ingresses it serves.
+     * EndpointSlices and TLS Secrets they name, Nodes (Traefik's provider watches them for NodePort
+     * backends whenever it watches IngressClasses, and stalls without them), and the status of the
+     * Ingresses it serves.
      */
     private rbac(name: string, nsName: string, namespace: pulumi.Output<string>, labels: Record<string, string>, meta: RouterMeta): k8s.core.v1.ServiceAccount {
         const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: meta("traefik") }, { parent: this });
         const cr = new k8s.rbac.v1.ClusterRole(`${name}-cr`, {
             metadata: { name: `${nsName}-traefik`, labels },
             rules: [
-                { apiGroups: [""], resources: ["secrets", "services"], verbs: ["get", "list", "watch"] },
+                { apiGroups: [""], resources: ["nodes", "secrets", "services"], verbs: ["get", "list", "watch"] },
                 { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
                 { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "ingressclasses"], verbs: ["get", "list", "watch"] },
                 { apiGroups: ["networking.k8s.io"], resources: ["ingresses/status"], verbs: ["update"] },

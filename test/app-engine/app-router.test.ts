@@ -73,7 +73,7 @@ describe("AppRouter", () => {
 
     it("reads only what Traefik's Ingress provider needs, cluster-wide, and writes only Ingress status", () => {
         const rules = rec.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "prod-router-cr").inputs.rules;
-        assert.deepEqual(rules.flatMap((r: any) => r.resources).sort(), ["endpointslices", "ingressclasses", "ingresses", "ingresses/status", "secrets", "services"]);
+        assert.deepEqual(rules.flatMap((r: any) => r.resources).sort(), ["endpointslices", "ingressclasses", "ingresses", "ingresses/status", "nodes", "secrets", "services"]);
         assert.deepEqual(rules.filter((r: any) => r.verbs.some((v: string) => !["get", "list", "watch"].includes(v))), [
             { apiGroups: ["networking.k8s.io"], resources: ["ingresses/status"], verbs: ["update"] },
         ]);
