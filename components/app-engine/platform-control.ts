@@ -164,8 +164,9 @@ export function auditResources(footprints: WorkloadFootprint[], quotas: Record<s
 
 /** What `PlatformControl` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
 export function platformControlDefaults(env: Environment): { replicas: number; kubeletInsecureTls: boolean; metricsApiService: boolean } {
-    // local: the simulated cluster has no kubelet to answer the metrics API (see metricsApiService).
-    return { replicas: platformReplicas(env), kubeletInsecureTls: env !== "prod", metricsApiService: env !== "local" };
+    // local: the kubelets serve certificates of the cluster CA (scripts/lib/control-plane.ts), so
+    // metrics-server verifies them; dev and staging clusters may have self-signed kubelet certificates.
+    return { replicas: platformReplicas(env), kubeletInsecureTls: env !== "prod" && env !== "local", metricsApiService: true };
 }
 
 /** Arguments of `PlatformControl`. */
@@ -176,8 +177,8 @@ export interface PlatformControlArgs extends CommonArgs {
     metricsServer?: boolean;
     /**
      * Register the `v1beta1.metrics.k8s.io` APIService. Off where no metrics-server can really
-     * answer (the simulated local cluster): an APIService that never becomes available breaks API
-     * discovery and blocks namespace deletion. @default platformControlDefaults(environment).metricsApiService: false in local, true elsewhere
+     * answer (a simulated cluster): an APIService that never becomes available breaks API
+     * discovery and blocks namespace deletion. @default platformControlDefaults(environment).metricsApiService: true
      */
     metricsApiService?: boolean;
     /** metrics-server replicas. @default platformControlDefaults(environment).replicas: 2 in staging/prod, 1 elsewhere */
@@ -186,7 +187,7 @@ export interface PlatformControlArgs extends CommonArgs {
     resources?: ResourceRequirements;
     /**
      * Skip verifying kubelet serving certificates. Needed where kubelets have self-signed serving
-     * certificates (kind, kwok, most dev clusters). @default true outside prod
+     * certificates (kind, kwok, most dev clusters). @default platformControlDefaults(environment).kubeletInsecureTls: true in dev and staging
      */
     kubeletInsecureTls?: boolean;
 }

@@ -2,6 +2,6 @@
 export { Registry } from "./registry";
 export type { RegistryArgs, RegistryTls, S3RegistryStorage, FilesystemRegistryStorage } from "./registry";
 export {
-    REGISTRY_PORTS, renderRegistryConfig, maintenanceSection, readOnlyOverride, garbageCollectScript, renderDockerConfigJson, htpasswdLine,
+    REGISTRY_PORTS, renderRegistryConfig, maintenanceSection, readOnlyOverride, garbageCollectSteps, renderDockerConfigJson, htpasswdLine,
 } from "./registry-config";
 export type { RegistryConfigOptions, RegistryStorageKind } from "./registry-config";

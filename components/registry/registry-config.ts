@@ -76,21 +76,31 @@ export function readOnlyOverride(): string {
     return JSON.stringify(maintenanceSection(true));
 }
 
+/** One step of the GC pod: kubectl (Kubernetes' image, no shell) or a shell command in the registry image. */
+export type GcStep = { name: string; image: "kubectl"; args: string[] } | { name: string; image: "registry"; script: string };
+
+/** Where the collection step leaves its exit code for the last step. */
+export const GC_STATUS_DIR = "/gc-status";
+
 /**
- * GC script, run in the registry image with a copied kubectl: switch the registry Deployment to
- * read-only (so no push races the sweep), wait for the rollout, collect garbage, and always switch
- * back (trap), even when the collection fails.
+ * The GC pod's steps, run one after another (init containers, then the last as the container):
+ * switch the registry Deployment to read-only (so no push races the sweep), wait for that rollout,
+ * collect garbage, switch back and wait again, then fail or succeed as the collection did.
+ * The collection records its exit code instead of failing, so the switch back runs even when
+ * the collection fails. A failure of the first two steps (the API refusing the change, or the
+ * read-only rollout not finishing in 10 minutes) fails the Job before any sweep.
  */
-export function garbageCollectScript(namespace: string, deployment: string, configPath: string): string {
-    const k = `/tools/kubectl -n ${namespace}`;
+export function garbageCollectSteps(namespace: string, deployment: string, configPath: string): GcStep[] {
+    const k = (...args: string[]) => ["-n", namespace, ...args];
+    const wait = k("rollout", "status", `deployment/${deployment}`, "--timeout=10m");
     return [
-        "set -eu",
-        `restore() { ${k} set env deployment/${deployment} REGISTRY_STORAGE_MAINTENANCE- && ${k} rollout status deployment/${deployment} --timeout=10m; }`,
-        "trap restore EXIT",
-        `${k} set env deployment/${deployment} REGISTRY_STORAGE_MAINTENANCE='${readOnlyOverride()}'`,
-        `${k} rollout status deployment/${deployment} --timeout=10m`,
-        `registry garbage-collect --delete-untagged ${configPath}`,
-    ].join("\n");
+        { name: "read-only", image: "kubectl", args: k("set", "env", `deployment/${deployment}`, `REGISTRY_STORAGE_MAINTENANCE=${readOnlyOverride()}`) },
+        { name: "wait-read-only", image: "kubectl", args: wait },
+        { name: "garbage-collect", image: "registry", script: `registry garbage-collect --delete-untagged ${configPath}; echo $? > ${GC_STATUS_DIR}/exit-code` },
+        { name: "read-write", image: "kubectl", args: k("set", "env", `deployment/${deployment}`, "REGISTRY_STORAGE_MAINTENANCE-") },
+        { name: "wait-read-write", image: "kubectl", args: wait },
+        { name: "result", image: "registry", script: `exit "$(cat ${GC_STATUS_DIR}/exit-code)"` },
+    ];
 }
 
 /** A `kubernetes.io/dockerconfigjson` payload for the hosts, keys in a stable order. */

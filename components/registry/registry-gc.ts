@@ -1,7 +1,7 @@
 /**
  * The registry's garbage collection, and what the `Registry` component's steps share: a weekly
- * CronJob that switches the registry to read-only, runs `registry garbage-collect` on its storage,
- * and switches it back.
+ * CronJob whose pod switches the registry to read-only, runs `registry garbage-collect` on its
+ * storage, and switches it back, one step per container (registry-config.ts garbageCollectSteps).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
@@ -9,7 +9,7 @@ import { mirrorImage } from "../core/images";
 import { resources, toK8s } from "../core/resources";
 import { ResourceRequirements } from "../core/types";
 import { KUBECTL_IMAGE } from "../versions";
-import { garbageCollectScript } from "./registry-config";
+import { GC_STATUS_DIR, GcStep, garbageCollectSteps } from "./registry-config";
 import type { RegistryArgs, registryDefaults } from "./registry";
 
 
@@ -62,11 +62,28 @@ export function garbageCollection(parent: pulumi.Resource, s: RegistrySettings, 
         subjects: [{ kind: "ServiceAccount", name: gcSa.metadata.name, namespace }],
     }, { parent });
     const small = toK8s(resources("20m", "32Mi", "200m", "128Mi"));
+    const kubectlImage = mirrorImage(KUBECTL_IMAGE, args.imageMirror);
+    const steps = garbageCollectSteps(s.nsName, "registry", configPath);
+    const statusMount = { name: "gc-status", mountPath: GC_STATUS_DIR };
+    // kubectl steps run in Kubernetes' kubectl image; the collection and the result in the registry's, with its storage.
+    const container = (step: GcStep): k8s.types.input.core.v1.Container => step.image === "kubectl"
+        ? { name: step.name, image: kubectlImage, args: step.args, resources: small, securityContext: CONTAINER_SECURITY }
+        : {
+            name: step.name,
+            image,
+            command: ["/bin/sh", "-c", step.script],
+            env: parts.env,
+            resources: step.name === "garbage-collect" ? toK8s(res) : small,
+            securityContext: CONTAINER_SECURITY,
+            volumeMounts: [...parts.mounts, statusMount],
+        };
     new k8s.batch.v1.CronJob(`${name}-gc`, {
         metadata: meta("registry-gc"),
         spec: {
             schedule: gcSchedule,
             concurrencyPolicy: "Forbid",
+            // a run missed by more than an hour (controller down) waits for next week's, not for a busy hour
+            startingDeadlineSeconds: 3600,
             successfulJobsHistoryLimit: 2,
             failedJobsHistoryLimit: 3,
             jobTemplate: {
@@ -84,24 +101,9 @@ export function garbageCollection(parent: pulumi.Resource, s: RegistrySettings, 
                                     requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" }],
                                 },
                             } : undefined,
-                            initContainers: [{
-                                name: "copy-kubectl",
-                                image: mirrorImage(KUBECTL_IMAGE, args.imageMirror),
-                                command: ["cp", "/opt/bitnami/kubectl/bin/kubectl", "/tools/kubectl"],
-                                resources: small,
-                                securityContext: CONTAINER_SECURITY,
-                                volumeMounts: [{ name: "tools", mountPath: "/tools" }],
-                            }],
-                            containers: [{
-                                name: "garbage-collect",
-                                image,
-                                command: ["/bin/sh", "-c", pulumi.output(namespace).apply((n) => garbageCollectScript(n, "registry", configPath))],
-                                env: parts.env,
-                                resources: toK8s(res),
-                                securityContext: CONTAINER_SECURITY,
-                                volumeMounts: [...parts.mounts, { name: "tools", mountPath: "/tools" }],
-                            }],
-                            volumes: [...parts.volumes, { name: "tools", emptyDir: { sizeLimit: "128Mi" } }],
+                            initContainers: steps.slice(0, -1).map(container),
+                            containers: steps.slice(-1).map(container),
+                            volumes: [...parts.volumes, { name: "gc-status", emptyDir: { sizeLimit: "1Mi" } }],
                         },
                     },
                 },

@@ -64,6 +64,16 @@ export function apiServerArgs(l: ClusterLayout): string[] {
         "--kubelet-preferred-address-types=InternalIP,Hostname",
         `--service-account-issuer=https://kubernetes.default.svc.cluster.local`,
         `--service-account-key-file=${f("sa.pub")}`, `--service-account-signing-key-file=${f("sa.key")}`,
+        // The aggregation layer (metrics-server's metrics.k8s.io): the API server proxies to an
+        // aggregated server as the front-proxy client. kubeadm gives that client a CA of its own;
+        // here it shares the cluster CA, and only the name `front-proxy-client` is accepted.
+        `--requestheader-client-ca-file=${f("ca.crt")}`, `--requestheader-allowed-names=${FRONT_PROXY_CLIENT}`,
+        "--requestheader-username-headers=X-Remote-User", "--requestheader-group-headers=X-Remote-Group",
+        "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+        `--proxy-client-cert-file=${f(`${FRONT_PROXY_CLIENT}.crt`)}`, `--proxy-client-key-file=${f(`${FRONT_PROXY_CLIENT}.key`)}`,
+        // The API server runs on the host, not in a pod: it dials an aggregated server's endpoints
+        // (pod IPs, routed by Flannel on edge-1) rather than its Service.
+        "--enable-aggregator-routing=true",
         "--authorization-mode=Node,RBAC",
         "--enable-admission-plugins=NodeRestriction",
         "--allow-privileged=true",
@@ -97,6 +107,9 @@ export function schedulerArgs(l: ClusterLayout): string[] {
     ];
 }
 
+/** Common name of the certificate the API server proxies to aggregated API servers with. */
+export const FRONT_PROXY_CLIENT = "front-proxy-client";
+
 /** The clients of the control plane, each with its own certificate and kubeconfig. */
 const CLIENTS = [
     { name: "admin", cn: "containercloud-admin", orgs: ["system:masters"] },
@@ -106,7 +119,7 @@ const CLIENTS = [
 ];
 
 /** Makes the PKI and the control plane's kubeconfigs (once). `admin.kubeconfig` is the user's. */
-export function ensurePki(l: ClusterLayout, nodeNames: string[]): void {
+export function ensurePki(l: ClusterLayout, nodes: { name: string; ip: string }[]): void {
     const pki = pkiDir(l);
     ensureCa(pki);
     ensureServiceAccountKeys(pki);
@@ -119,15 +132,24 @@ export function ensurePki(l: ClusterLayout, nodeNames: string[]): void {
         },
     });
     ensureCert(pki, { name: "apiserver-kubelet-client", cn: "kube-apiserver-kubelet-client", orgs: ["system:masters"] });
+    ensureCert(pki, { name: FRONT_PROXY_CLIENT, cn: FRONT_PROXY_CLIENT });
     for (const c of CLIENTS) {
         ensureCert(pki, c);
         fs.writeFileSync(path.join(l.dir, `${c.name}.kubeconfig`), renderKubeconfig(apiServerUrl(l), pki, c.name), { mode: 0o600 });
     }
-    for (const node of nodeNames) {
-        const name = `kubelet-${node}`;
-        ensureCert(pki, { name, cn: `system:node:${node}`, orgs: ["system:nodes"] });
+    for (const node of nodes) {
+        const name = `kubelet-${node.name}`;
+        ensureCert(pki, { name, cn: `system:node:${node.name}`, orgs: ["system:nodes"] });
         fs.writeFileSync(path.join(l.dir, `${name}.kubeconfig`), renderKubeconfig(apiServerUrl(l), pki, name), { mode: 0o600 });
+        // The kubelet's serving certificate, signed by the cluster CA, so clients of its API
+        // (the API server, metrics-server) verify it instead of trusting a self-signed one.
+        ensureCert(pki, { name: kubeletServingCert(node.name), cn: `system:node:${node.name}`, orgs: ["system:nodes"], sans: { dns: [node.name], ips: [node.ip] } });
     }
+}
+
+/** File stem of a node's kubelet serving certificate in the PKI folder. */
+export function kubeletServingCert(node: string): string {
+    return `kubelet-${node}-serving`;
 }
 
 /** The control plane's processes, in start order. */

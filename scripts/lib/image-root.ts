@@ -84,7 +84,7 @@ function caBundle(debFile: string, scratch: string): string {
     return certs.join("");
 }
 
-/** Builds an image's root folder: merged-/usr links, packages, busybox applets, then the entries. */
+/** Builds an image's root folder: merged-/usr links, packages, busybox applets, then the entries (`binaries`: the built program of each binary entry, by its path in the image). */
 export function assembleRoot(image: LocalImage, root: string, debFiles: Map<string, string>, binaries: Map<string, string>): void {
     fs.mkdirSync(root, { recursive: true, mode: 0o755 });
     const closure = image.debPackages ?? [];
@@ -110,7 +110,7 @@ export function assembleRoot(image: LocalImage, root: string, debFiles: Map<stri
         fs.mkdirSync(path.dirname(dest), { recursive: true, mode: 0o755 });
         switch (e.kind) {
             case "binary":
-                fs.copyFileSync(binaries.get(e.tool.id) as string, dest);
+                fs.copyFileSync(binaries.get(e.path) as string, dest);
                 fs.chmodSync(dest, 0o755);
                 if (e.capabilities) {
                     run("setcap", [e.capabilities, dest]);

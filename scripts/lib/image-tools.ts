@@ -20,6 +20,8 @@ export const FLANNEL_VERSION = "v0.28.10";
 export const FLANNEL_CNI_PLUGIN_SOURCE_VERSION = "v0.9.1";
 /** CoreDNS release of the CoreDNS image. */
 export const COREDNS_VERSION = "v1.15.0";
+/** metrics-server release of the metrics-server image. */
+export const METRICS_SERVER_VERSION = "v0.8.0";
 /** Version the pause program reports: that of the pause image it stands in for. */
 export const PAUSE_VERSION = "3.10.1";
 
@@ -104,9 +106,21 @@ export function pauseTool(): GoTool {
     };
 }
 
+/** metrics-server (Platform Control), built as upstream's Makefile does. */
+export function metricsServerTool(): GoTool {
+    return {
+        id: "metrics-server",
+        version: METRICS_SERVER_VERSION,
+        binary: "metrics-server",
+        wrapper: "tools/go/metrics-server",
+        pkg: "sigs.k8s.io/metrics-server/cmd/metrics-server",
+        ldflags: ["-s", "-w", `-X k8s.io/client-go/pkg/version.gitVersion=${METRICS_SERVER_VERSION}`],
+    };
+}
+
 /** Every tool the local images need, cheapest first (crane and the registry are needed to push). */
 export function imageTools(): GoTool[] {
-    return [pauseTool(), craneTool(), flannelCniPluginTool(), registryTool(), flannelTool(), corednsTool()];
+    return [pauseTool(), craneTool(), flannelCniPluginTool(), registryTool(), flannelTool(), corednsTool(), metricsServerTool()];
 }
 
 /** Builds (or finds in the cache) every image tool; returns the binaries' paths by tool id. */

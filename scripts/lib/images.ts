@@ -13,14 +13,16 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { BUSYBOX_IMAGE, COREDNS_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, KUBE_NETWORK_POLICIES_IMAGE, PAUSE_IMAGE, REGISTRY_IMAGE } from "../../components/versions";
+import { BUSYBOX_IMAGE, COREDNS_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, KUBE_NETWORK_POLICIES_IMAGE, KUBECTL_IMAGE, METRICS_SERVER_IMAGE, PAUSE_IMAGE, REGISTRY_IMAGE } from "../../components/versions";
 import { CACHE } from "./paths";
 import { elapsed, runLogged, say } from "./log";
 import { ensureDebPackages } from "./node-tools";
-import { cachedBinary, ensureGoTool, GoTool } from "./tools";
-import { corednsTool, craneTool, flannelCniPluginTool, flannelTool, pauseTool, registryTool } from "./image-tools";
+import { cachedBinary, controlPlaneTools, ensureGoTool, GoTool } from "./tools";
+import { corednsTool, craneTool, flannelCniPluginTool, flannelTool, metricsServerTool, pauseTool, registryTool } from "./image-tools";
 import { netpolTools } from "./netpol-tools";
 import { traefikImage } from "./router-image";
+import { etcdImage } from "./etcd-image";
+import { serviceImages } from "./service-images";
 import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from "./image-debian";
 import { PRUNED_PATHS, assembleRoot } from "./image-root";
 import { BuiltImage, imageCacheDir, readBuilt, splitRef, writeLayout } from "./oci-layout";
@@ -54,8 +56,11 @@ export interface ImageConfig {
 
 /** One thing the image's root gets beside its Debian packages, applied in order. */
 export type RootEntry =
-    /** A Go tool's binary; `capabilities` are file capabilities in setcap(8) form. */
-    | { kind: "binary"; path: string; tool: GoTool; capabilities?: string }
+    /**
+     * A Go tool's binary (`binary`: another program of the same build, one of its `morePkgs`; default
+     * the tool's own); `capabilities` are file capabilities in setcap(8) form.
+     */
+    | { kind: "binary"; path: string; tool: GoTool; binary?: string; capabilities?: string }
     /** A text file of ours. */
     | { kind: "file"; path: string; content: string; mode: number }
     /** A folder, with its mode and owner. */
@@ -82,6 +87,8 @@ export interface LocalImage {
      * versions.ts to change, when the suite moves on). @default none
      */
     tagIsVersionOf?: string;
+    /** Variant after the version in the tag (`4.0.5-management`), checked with `tagIsVersionOf`. @default none */
+    tagVariant?: string;
     /** Link every busybox applet (from the busybox-static package) that no package file shadows. @default false */
     busyboxApplets?: boolean;
     /** Binaries, files, folders and links, applied after the packages. */
@@ -206,6 +213,28 @@ export function localImages(): LocalImage[] {
             ],
             config: { Entrypoint: ["/entrypoint.sh"], Cmd: ["/etc/distribution/config.yml"], Env: [DEFAULT_PATH], ExposedPorts: { "5000/tcp": {} } },
         },
+        {
+            ref: KUBECTL_IMAGE,
+            description: "kubectl at /bin/kubectl, the one the control plane's build makes; no shell, as upstream's (go-runner on distroless)",
+            entries: [
+                { kind: "ca-bundle", path: "/etc/ssl/certs/ca-certificates.crt", debPackage: "ca-certificates" },
+                { kind: "binary", path: "/bin/kubectl", tool: controlPlaneTools()[0], binary: "kubectl" },
+                { kind: "dir", path: "/tmp", mode: 0o1777 },
+            ],
+            config: { Entrypoint: ["/bin/kubectl"], Env: [DEFAULT_PATH] },
+        },
+        {
+            ref: METRICS_SERVER_IMAGE,
+            description: "metrics-server at /metrics-server on a distroless-like root, user 65534, as upstream's",
+            entries: [
+                { kind: "ca-bundle", path: "/etc/ssl/certs/ca-certificates.crt", debPackage: "ca-certificates" },
+                { kind: "binary", path: "/metrics-server", tool: metricsServerTool() },
+                { kind: "dir", path: "/tmp", mode: 0o1777 },
+            ],
+            config: { Entrypoint: ["/metrics-server"], Env: [DEFAULT_PATH], User: "65534" },
+        },
+        etcdImage(DEFAULT_PATH),
+        ...serviceImages(),
         traefikImage(),
     ];
 }
@@ -228,9 +257,9 @@ export function registryRef(registry: string, ref: string): string {
     return `${registry}/${ref}`;
 }
 
-/** The upstream version in a Debian version: `1:1.37.0-6+b9` → `1.37.0`. */
+/** The upstream version in a Debian version: `1:1.37.0-6+b9` → `1.37.0`, `8.1.1+dfsg1-3` → `8.1.1` (repacked source). */
 export function upstreamVersion(debVersion: string): string {
-    return debVersion.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
+    return debVersion.replace(/^\d+:/, "").replace(/-[^-]*$/, "").replace(/[+~](ds|dfsg)\d*$/, "");
 }
 
 // --- Cache keys ---
@@ -260,7 +289,8 @@ export function checkTagVersion(image: LocalImage, debs: DebPackage[]): string |
         return undefined;
     }
     const deb = debs.find((d) => d.name === image.tagIsVersionOf);
-    const version = deb ? upstreamVersion(deb.version) : undefined;
+    const upstream = deb ? upstreamVersion(deb.version) : undefined;
+    const version = upstream && image.tagVariant ? `${upstream}-${image.tagVariant}` : upstream;
     if (version !== splitRef(image.ref).tag) {
         return `${image.ref} carries ${image.tagIsVersionOf} ${deb?.version ?? "(missing)"}: set its tag in components/versions.ts to ${version ?? "a packaged version"}`;
     }
@@ -304,9 +334,10 @@ export async function buildLocalImage(image: LocalImage, tag = "images"): Promis
     const ids: ImageKeyInputs["binaries"] = {};
     for (const e of image.entries) {
         if (e.kind === "binary") {
-            const bin = await toolBinary(e.tool, tag);
-            binaries.set(e.tool.id, bin);
-            ids[e.tool.id] = { version: e.tool.version, cachedAs: path.relative(CACHE, bin), sha256: fileSha256(bin) };
+            const built = await toolBinary(e.tool, tag);
+            const bin = e.binary ? path.join(path.dirname(built), e.binary) : built;
+            binaries.set(e.path, bin);
+            ids[e.binary ? `${e.tool.id}/${e.binary}` : e.tool.id] = { version: e.tool.version, cachedAs: path.relative(CACHE, bin), sha256: fileSha256(bin) };
         }
     }
     const debs = resolveImageDebs(image);

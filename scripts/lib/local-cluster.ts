@@ -201,7 +201,7 @@ export async function localUp(opts: LocalUpOptions): Promise<boolean> {
     }
     recordHostChanges(LOCAL_NODES.flatMap((n) => nodePaths(NODES_DIR, n.name).binds.map((b) => b.target)));
     ensureNodeNetwork(NODE_NETWORK, LOCAL_NODES);
-    ensurePki(layout, LOCAL_NODES.map((n) => n.name));
+    ensurePki(layout, LOCAL_NODES);
     fs.copyFileSync(path.join(LOCAL_DIR, "admin.kubeconfig"), KUBECONFIG);
     say("local", running ? "control plane already running" : "starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler");
     await startControlPlane(layout, DAEMONS, bins, localIsUp);
@@ -240,7 +240,7 @@ export async function localUp(opts: LocalUpOptions): Promise<boolean> {
 /** Writes a node's containerd, kubelet and kube-proxy files; returns their paths. */
 function writeNodeFiles(node: RealNode, layout: ClusterLayout, dnsIp: string, runtime: NodeRuntime) {
     const dir = path.join(NODES_DIR, node.name);
-    const info = { dnsIp, podCidr: layout.podCidr, caFile: path.join(pkiDir(layout), "ca.crt") };
+    const info = { dnsIp, podCidr: layout.podCidr, caFile: path.join(pkiDir(layout), "ca.crt"), pkiDir: pkiDir(layout) };
     const registryHosts = path.join(dir, "certs.d");
     const reg = localRegistry();
     fs.mkdirSync(path.join(registryHosts, reg), { recursive: true });

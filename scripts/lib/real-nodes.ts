@@ -18,6 +18,7 @@ import { stringify } from "yaml";
 import { NODE_ROLE_LABEL } from "../../components/app-engine/workload";
 import { DaemonDirs, alive, runningPid, startDaemon, stopDaemon, stopPid, waitFor } from "./daemons";
 import { processCommand } from "./procfs";
+import { kubeletServingCert } from "./control-plane";
 
 /** A node's role; the value of `NODE_ROLE_LABEL`. */
 export type NodeRole = "edge" | "storage" | "worker";
@@ -58,6 +59,8 @@ export interface NodeClusterInfo {
     podCidr: string;
     /** CA certificate file the kubelet trusts for client certificates. */
     caFile: string;
+    /** The PKI folder, which holds the kubelet's serving certificate (control-plane.ts kubeletServingCert). */
+    pkiDir: string;
 }
 
 /** The kubelet's KubeletConfiguration for a node (settings REAL-NODES.md found working here). */
@@ -85,6 +88,8 @@ export function kubeletConfig(node: RealNode, c: NodeClusterInfo): Record<string
         maxPods: 110,
         rotateCertificates: false,
         serverTLSBootstrap: false,
+        tlsCertFile: path.join(c.pkiDir, `${kubeletServingCert(node.name)}.crt`),
+        tlsPrivateKeyFile: path.join(c.pkiDir, `${kubeletServingCert(node.name)}.key`),
     };
 }
 

@@ -101,7 +101,7 @@ export const appEngineSection: Section<typeof appEngineSchema> = {
             router: { replicas: 1, edgePlacement: "preferred", tls: { mode: "self-signed" } },
             runtime: {},
             services: { sizes: { small: small("50m", "128Mi", "250m", "256Mi", "1Gi"), medium: small("100m", "256Mi", "500m", "512Mi", "2Gi") } },
-            control: { replicas: 1, kubeletInsecureTls: true, metricsApiService: false },
+            control: { replicas: 1, kubeletInsecureTls: false, metricsApiService: true },
             manageSystem: { replicas: 1 },
             support: { retention: "2d", prometheusStorage: "2Gi" },
             logCenter: { storage: "filesystem", retention: "2d", lokiStorage: "2Gi" },

@@ -68,14 +68,15 @@ describe("ContainerCloud infrastructure wiring", () => {
         assert.deepEqual(containersWithoutLimits(rec), []);
     });
 
-    it("rejects the etcd subnet manager without etcd", async () => {
+    it("rejects the etcd subnet manager, naming network.subnetManager, even with etcd on", async () => {
         const { ContainerCloud } = await import("../../components/container-cloud");
         assert.throws(() => new ContainerCloud("bad", {
             environment: "dev", domain: "x.example.com", teams: {},
             tenantLimits: { defaultRequest: { cpu: "1", memory: "1Gi" }, default: { cpu: "1", memory: "1Gi" }, max: { cpu: "1", memory: "1Gi" } },
-            network: { enabled: true, podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", subnetManager: "etcd" },
-            etcd: { enabled: false },
-        }), /network\.subnetManager is etcd but etcd\.enabled is false/);
+            // not in the type any more: a JavaScript caller or an old config could still pass it
+            network: { enabled: true, podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", subnetManager: "etcd" as "kube" },
+            etcd: { enabled: true },
+        }), /network\.subnetManager "etcd" is not supported: use kube\. Flannel's etcd store cannot use the platform's etcd/);
     });
 });
 

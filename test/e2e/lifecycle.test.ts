@@ -73,6 +73,9 @@ function writeStackConfig(mutate?: (config: Record<string, any>) => void): void 
     const config: Record<string, any> = fullLocalConfig();
     config["containercloud:cluster"] = { mode: "kubeconfig", kubeconfig: CLUSTER.kubeconfig };
     config["containercloud:apps"] = { appDir: APP_DIR };
+    // No metrics-server really answers on kwok's simulated nodes: an APIService that never becomes
+    // available would break API discovery and namespace deletion.
+    config["containercloud:appEngine"] = { control: { metricsApiService: false } };
     mutate?.(config);
     const current = fs.existsSync(STACK_FILE) ? (parse(fs.readFileSync(STACK_FILE, "utf8")) ?? {}) : {};
     fs.writeFileSync(STACK_FILE, stringify({ ...current, config }));
@@ -222,7 +225,7 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
         // config), not deleted and recreated with it.
         writeStackConfig((c) => {
             c["containercloud:tenancy"].teams.added = ADDED_TEAM;
-            c["containercloud:appEngine"] = { logCenter: { retention: "3d" } };
+            c["containercloud:appEngine"] = { ...c["containercloud:appEngine"], logCenter: { retention: "3d" } };
         });
         const up = pulumiStep(t, "6-up-config-change", ["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { garbageCollectScript, htpasswdLine, readOnlyOverride, renderDockerConfigJson, renderRegistryConfig, RegistryConfigOptions } from "../../components/registry/registry-config";
+import { garbageCollectSteps, htpasswdLine, readOnlyOverride, renderDockerConfigJson, renderRegistryConfig, RegistryConfigOptions } from "../../components/registry/registry-config";
 
 const opts: RegistryConfigOptions = {
     storage: "filesystem", rootDirectory: "/var/lib/registry", s3Region: "us-east-1", htpasswdPath: "/auth/htpasswd",
@@ -47,13 +47,32 @@ describe("renderRegistryConfig", () => {
     });
 });
 
-describe("garbageCollectScript", () => {
-    const s = garbageCollectScript("reg", "registry", "/etc/distribution/config.yml");
+describe("garbageCollectSteps", () => {
+    const steps = garbageCollectSteps("reg", "registry", "/etc/distribution/config.yml");
+    const names = steps.map((st) => st.name);
 
-    it("switches to read-only before collecting and always switches back", () => {
-        assert.ok(s.indexOf(readOnlyOverride()) < s.indexOf("registry garbage-collect"));
-        assert.match(s, /trap restore EXIT/);
-        assert.match(s, /REGISTRY_STORAGE_MAINTENANCE-/);
+    it("switches to read-only and waits before collecting, then switches back and waits", () => {
+        assert.deepEqual(names, ["read-only", "wait-read-only", "garbage-collect", "read-write", "wait-read-write", "result"]);
+        const ro = steps[0];
+        assert.ok(ro.image === "kubectl" && ro.args.includes(`REGISTRY_STORAGE_MAINTENANCE=${readOnlyOverride()}`));
+        const rw = steps[3];
+        assert.ok(rw.image === "kubectl" && rw.args.includes("REGISTRY_STORAGE_MAINTENANCE-"));
+        assert.ok(steps.every((st) => st.image === "registry" || st.args.slice(0, 2).join(" ") === "-n reg"));
+    });
+
+    it("switches back even when the collection fails, and fails the pod with the collection's exit code", () => {
+        const gc = steps[2];
+        assert.ok(gc.image === "registry");
+        // the collection step itself never fails (its exit code is recorded), so the steps after it run
+        assert.match(gc.script, /^registry garbage-collect --delete-untagged \/etc\/distribution\/config\.yml; echo \$\? > \/gc-status\/exit-code$/);
+        const result = steps[5];
+        assert.ok(result.image === "registry" && result.script.includes("/gc-status/exit-code"));
+    });
+
+    it("runs the kubectl steps without a shell (Kubernetes' kubectl image has none)", () => {
+        for (const st of steps.filter((x) => x.image === "kubectl")) {
+            assert.ok(!("script" in st));
+        }
     });
 
     it("turns read-only on in the override", () => {

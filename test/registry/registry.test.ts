@@ -61,10 +61,15 @@ describe("Registry", () => {
     });
 
     it("collects garbage on a schedule, switching the registry to read-only", () => {
-        const cj = rec.one("kubernetes:batch/v1:CronJob", "prod-reg-gc").inputs.spec;
-        const script = cj.jobTemplate.spec.template.spec.containers[0].command[2];
-        assert.match(script, /registry garbage-collect/);
-        assert.match(script, /readonly/);
+        const pod = rec.one("kubernetes:batch/v1:CronJob", "prod-reg-gc").inputs.spec.jobTemplate.spec.template.spec;
+        const inits = pod.initContainers as any[];
+        assert.deepEqual(inits.map((c) => c.name), ["read-only", "wait-read-only", "garbage-collect", "read-write", "wait-read-write"]);
+        assert.match(inits[0].image, /^registry\.k8s\.io\/kubectl:v/);
+        assert.match(inits[0].args.join(" "), /readonly/);
+        assert.match(inits[2].command[2], /registry garbage-collect/);
+        // the collection shares the registry's storage and the status folder with the last step
+        assert.ok(inits[2].volumeMounts.some((m: any) => m.name === "gc-status"));
+        assert.deepEqual(pod.containers.map((c: any) => c.name), ["result"]);
     });
 
     it("keeps one replica through disruptions in prod", () => {

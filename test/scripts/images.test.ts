@@ -86,7 +86,9 @@ describe("localImages", () => {
     it("are the images versions.ts pins for the local cluster, under the same references", () => {
         const expected = [
             versions.PAUSE_IMAGE, versions.BUSYBOX_IMAGE, versions.FLANNEL_CNI_PLUGIN_IMAGE, versions.FLANNEL_IMAGE, versions.COREDNS_IMAGE,
-            versions.KUBE_NETWORK_POLICIES_IMAGE, versions.REGISTRY_IMAGE,
+            versions.KUBE_NETWORK_POLICIES_IMAGE, versions.REGISTRY_IMAGE, versions.KUBECTL_IMAGE, versions.METRICS_SERVER_IMAGE,
+            versions.ETCD_IMAGE,
+            versions.REDIS_IMAGE, versions.POSTGRES_IMAGE, versions.MYSQL_IMAGE, versions.RABBITMQ_IMAGE,
             versions.TRAEFIK_IMAGE,
         ];
         assert.deepEqual(localImages().map((i) => i.ref).sort(), [...expected].sort());

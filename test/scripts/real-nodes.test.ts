@@ -10,7 +10,7 @@ import { localImageMirror } from "../../scripts/lib/local-stack";
 import { NODE_ROLE_LABEL as PLATFORM_NODE_ROLE_LABEL } from "../../components/app-engine/workload";
 
 const NODE = { name: "worker-1", role: "worker" as const, ip: "10.210.0.12", netns: "cc-worker-1" };
-const INFO = { dnsIp: "10.96.0.10", podCidr: "10.244.0.0/16", caFile: "/pki/ca.crt" };
+const INFO = { dnsIp: "10.96.0.10", podCidr: "10.244.0.0/16", caFile: "/pki/ca.crt", pkiDir: "/pki" };
 const LAYOUT = localLayout({ podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12" });
 
 describe("kubeletConfig", () => {
@@ -26,6 +26,11 @@ describe("kubeletConfig", () => {
         assert.equal(c.authentication.anonymous.enabled, false);
         assert.equal(c.authentication.x509.clientCAFile, "/pki/ca.crt");
         assert.equal(c.authorization.mode, "Webhook");
+    });
+    it("serves its API with a certificate of the cluster CA, not a self-signed one", () => {
+        const c = kubeletConfig(NODE, INFO) as any;
+        assert.equal(c.tlsCertFile, "/pki/kubelet-worker-1-serving.crt");
+        assert.equal(c.tlsPrivateKeyFile, "/pki/kubelet-worker-1-serving.key");
     });
 });
 
@@ -104,6 +109,12 @@ describe("control plane flags", () => {
         assert.ok(a.includes("--bind-address=10.210.0.1"));
         assert.ok(a.includes("--service-cluster-ip-range=10.96.0.0/12"));
         assert.ok(a.includes("--authorization-mode=Node,RBAC"));
+    });
+    it("turns the aggregation layer on, accepting only the front-proxy client's name", () => {
+        const a = apiServerArgs(LAYOUT);
+        assert.ok(a.includes("--requestheader-allowed-names=front-proxy-client"));
+        assert.ok(a.some((x) => x.startsWith("--proxy-client-cert-file=") && x.endsWith("front-proxy-client.crt")));
+        assert.ok(a.some((x) => x.startsWith("--requestheader-client-ca-file=")));
     });
     it("has the controller-manager allocate node pod CIDRs from the stack's pod CIDR", () => {
         const a = controllerManagerArgs(LAYOUT);
