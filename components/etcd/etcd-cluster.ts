@@ -330,7 +330,9 @@ export class EtcdCluster extends pulumi.ComponentResource {
 
     /** The auth Job, the snapshot CronJob with its PVC (when backups are on) and the defrag CronJob. */
     private maintenance(s: EtcdSettings, creds: EtcdCredentials): void {
-        const { name, namespace, labels } = s;
+        const { name, namespace } = s;
+        // not the members' component label: etcd's Services must never list these pods as endpoints
+        const labels = { ...s.labels, "app.kubernetes.io/component": "maintenance" };
         const access: EtcdctlAccess = { endpoints: clientEndpoint(s.topo), rootSecretName: ROOT_SECRET_NAME, clientTlsSecretName: creds.clientTls.metadata.name };
         new k8s.batch.v1.Job(`${name}-enable-auth`, {
             metadata: { name: "etcd-enable-auth", namespace, labels },

@@ -1,7 +1,7 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { recordRegistrations, Recorder, valueOf } from "../helpers/mocks";
-import { containersWithoutLimits, podSpecOf, workloads } from "../helpers/workloads";
+import { containersWithoutLimits, jobPodsSelectedByServices, podSpecOf, workloads } from "../helpers/workloads";
 
 const rec: Recorder = recordRegistrations();
 let platform: typeof import("../../stacks/platform");
@@ -66,6 +66,11 @@ describe("ContainerCloud infrastructure wiring", () => {
 
     it("sets cpu and memory requests and limits on every container it creates", () => {
         assert.deepEqual(containersWithoutLimits(rec), []);
+    });
+
+    it("gives no Service a Job's pods to route to (Pulumi's Service await would wait forever)", () => {
+        assert.ok(rec.ofType("kubernetes:batch/v1:Job").length > 0 && rec.ofType("kubernetes:core/v1:Service").length > 0);
+        assert.deepEqual(jobPodsSelectedByServices(rec), []);
     });
 
     it("rejects the etcd subnet manager, naming network.subnetManager, even with etcd on", async () => {
