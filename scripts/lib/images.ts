@@ -20,6 +20,7 @@ import { ensureDebPackages } from "./node-tools";
 import { cachedBinary, controlPlaneTools, ensureGoTool, GoTool } from "./tools";
 import { corednsTool, craneTool, flannelCniPluginTool, flannelTool, metricsServerTool, pauseTool, registryTool } from "./image-tools";
 import { netpolTools } from "./netpol-tools";
+import { traefikImage } from "./router-image";
 import { etcdImage } from "./etcd-image";
 import { serviceImages } from "./service-images";
 import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from "./image-debian";
@@ -234,6 +235,7 @@ export function localImages(): LocalImage[] {
         },
         etcdImage(DEFAULT_PATH),
         ...serviceImages(),
+        traefikImage(),
     ];
 }
 
