@@ -48,8 +48,8 @@ export const REGISTRY_IMAGE = "docker.io/library/registry:3.1.2";
 export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.2";
 
 // --- App Engine (components/app-engine) ---
-/** App Router: HAProxy Ingress (jcmoraisjr), core Ingress API, blue/green weights by pod label. */
-export const HAPROXY_INGRESS_IMAGE = "quay.io/jcmoraisjr/haproxy-ingress:v0.16.1";
+/** App Router: Traefik (the official image), core Ingress API plus a file of weighted splits. */
+export const TRAEFIK_IMAGE = "docker.io/library/traefik:v3.7.13";
 /** Platform Control: resource metrics for HPA and `kubectl top`. */
 export const METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-server:v0.8.0";
 /** Manage System: Headlamp Kubernetes UI. */

@@ -21,6 +21,7 @@ import { cachedBinary, controlPlaneTools, ensureGoTool, GoTool } from "./tools";
 import { corednsTool, craneTool, flannelCniPluginTool, flannelTool, metricsServerTool, pauseTool, registryTool } from "./image-tools";
 import { netpolTools } from "./netpol-tools";
 import { metricsImages } from "./metrics-images";
+import { traefikImage } from "./router-image";
 import { etcdImage } from "./etcd-image";
 import { serviceImages } from "./service-images";
 import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from "./image-debian";
@@ -236,6 +237,7 @@ export function localImages(): LocalImage[] {
         etcdImage(DEFAULT_PATH),
         ...serviceImages(),
         ...metricsImages(),
+        traefikImage(),
     ];
 }
 

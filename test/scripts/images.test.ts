@@ -1,3 +1,4 @@
+import { TRAEFIK_VERSION } from "../../scripts/lib/router-tools";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import YAML from "yaml";
@@ -89,6 +90,7 @@ describe("localImages", () => {
             versions.ETCD_IMAGE,
             versions.REDIS_IMAGE, versions.POSTGRES_IMAGE, versions.MYSQL_IMAGE, versions.RABBITMQ_IMAGE,
             versions.PROMETHEUS_IMAGE, versions.ALERTMANAGER_IMAGE,
+            versions.TRAEFIK_IMAGE,
         ];
         assert.deepEqual(localImages().map((i) => i.ref).sort(), [...expected].sort());
     });
@@ -99,6 +101,7 @@ describe("localImages", () => {
         assert.equal(splitRef(versions.PAUSE_IMAGE).tag, PAUSE_VERSION);
         assert.equal(splitRef(versions.REGISTRY_IMAGE).tag, REGISTRY_VERSION.replace(/^v/, ""));
         assert.equal(splitRef(versions.KUBE_NETWORK_POLICIES_IMAGE).tag, KUBE_NETWORK_POLICIES_VERSION);
+        assert.equal(splitRef(versions.TRAEFIK_IMAGE).tag, TRAEFIK_VERSION);
     });
 
     it("give the flannel image flanneld as entrypoint and iptables pointing at the nf_tables variants", () => {

@@ -8,6 +8,7 @@ import { registrySmoke } from "./registry";
 import { metricsServerSmoke } from "./metrics-server";
 import { etcdSmoke } from "./etcd";
 import { servicesSmoke } from "./services";
+import { routerSmoke } from "./router";
 import { metricsSmoke } from "./metrics";
 
 /** Registers every component's smoke tests, in this order. */
@@ -17,5 +18,6 @@ export function platformSmoke(): void {
     metricsServerSmoke();
     etcdSmoke();
     servicesSmoke();
+    routerSmoke();
     metricsSmoke();
 }
