@@ -55,11 +55,9 @@ export const METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-serv
 /** Manage System: Headlamp Kubernetes UI. */
 export const HEADLAMP_IMAGE = "ghcr.io/headlamp-k8s/headlamp:v0.25.0";
 /** Platform Support: metrics store. */
-export const PROMETHEUS_IMAGE = "quay.io/prometheus/prometheus:v2.54.1";
+export const PROMETHEUS_IMAGE = "quay.io/prometheus/prometheus:v3.16.0";
 /** Platform Support: alert routing. */
-export const ALERTMANAGER_IMAGE = "quay.io/prometheus/alertmanager:v0.27.0";
-/** Platform Support: dashboards. */
-export const GRAFANA_IMAGE = "docker.io/grafana/grafana:11.2.0";
+export const ALERTMANAGER_IMAGE = "quay.io/prometheus/alertmanager:v0.35.0";
 /** Platform Support: OTLP collector for traces, metrics and logs from apps. */
 export const OTEL_COLLECTOR_IMAGE = "docker.io/otel/opentelemetry-collector-contrib:0.109.0";
 /** Log Center: node log shipper. */

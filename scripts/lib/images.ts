@@ -20,6 +20,7 @@ import { ensureDebPackages } from "./node-tools";
 import { cachedBinary, controlPlaneTools, ensureGoTool, GoTool } from "./tools";
 import { corednsTool, craneTool, flannelCniPluginTool, flannelTool, metricsServerTool, pauseTool, registryTool } from "./image-tools";
 import { netpolTools } from "./netpol-tools";
+import { metricsImages } from "./metrics-images";
 import { traefikImage } from "./router-image";
 import { etcdImage } from "./etcd-image";
 import { serviceImages } from "./service-images";
@@ -235,6 +236,7 @@ export function localImages(): LocalImage[] {
         },
         etcdImage(DEFAULT_PATH),
         ...serviceImages(),
+        ...metricsImages(),
         traefikImage(),
     ];
 }

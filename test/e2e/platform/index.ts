@@ -9,6 +9,7 @@ import { metricsServerSmoke } from "./metrics-server";
 import { etcdSmoke } from "./etcd";
 import { servicesSmoke } from "./services";
 import { routerSmoke } from "./router";
+import { metricsSmoke } from "./metrics";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
@@ -18,4 +19,5 @@ export function platformSmoke(): void {
     etcdSmoke();
     servicesSmoke();
     routerSmoke();
+    metricsSmoke();
 }
