@@ -55,6 +55,9 @@ export function giteaEnv(domain: string, dbSecret: pulumi.Input<string>, appSecr
     ];
 }
 
+/** Name of the Secret (in Gitea's namespace) with the administrator's `username` and `password`. */
+export const GITEA_ADMIN_SECRET = "gitea-admin";
+
 /** User name of the Gitea administrator the Code Center creates (Gitea reserves `admin`). */
 export const GITEA_ADMIN_USER = "containercloud-admin";
 
@@ -178,9 +181,10 @@ export class CodeCenter extends pulumi.ComponentResource {
             stringData: { "secret-key": secretKey.result, "internal-token": internalToken.result },
         }, { parent: this });
         const adminPassword = new RandomSecret(`${name}-gitea-admin-password`, { length: 32 }, { parent: this });
-        // A fixed name: operators and the smoke test read the administrator's credentials from it.
+        // A fixed name: operators and the smoke test read the administrator's credentials from it. The
+        // pods take it by name as text (with dependsOn), so a new password never replaces the StatefulSet.
         const adminSecret = new k8s.core.v1.Secret(`${name}-gitea-admin`, {
-            metadata: { name: "gitea-admin", namespace, labels: gt.labels },
+            metadata: { name: GITEA_ADMIN_SECRET, namespace, labels: gt.labels },
             stringData: { username: GITEA_ADMIN_USER, password: adminPassword.result },
         }, { parent: this });
         const svc = new k8s.core.v1.Service(`${name}-gitea-svc`, {
@@ -214,8 +218,8 @@ export class CodeCenter extends pulumi.ComponentResource {
                             command: ["/bin/bash", "-c", giteaInitScript()],
                             env: [
                                 ...env,
-                                { name: "GITEA_ADMIN_USERNAME", valueFrom: { secretKeyRef: { name: adminSecret.metadata.name, key: "username" } } },
-                                { name: "GITEA_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: adminSecret.metadata.name, key: "password" } } },
+                                { name: "GITEA_ADMIN_USERNAME", valueFrom: { secretKeyRef: { name: GITEA_ADMIN_SECRET, key: "username" } } },
+                                { name: "GITEA_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: GITEA_ADMIN_SECRET, key: "password" } } },
                             ],
                             resources: containerResources(giteaRes),
                             securityContext: restrictedContainerSecurityContext(),
@@ -241,7 +245,7 @@ export class CodeCenter extends pulumi.ComponentResource {
                     spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClass, resources: { requests: { storage: repoStorage } } },
                 }],
             },
-        }, { parent: this, dependsOn: [this.database] });
+        }, { parent: this, dependsOn: [this.database, adminSecret] });
         if (args.ingressClassName) {
             new k8s.networking.v1.Ingress(`${name}-gitea-ingress`, {
                 metadata: { name: "gitea", namespace, labels: gt.labels },
@@ -260,7 +264,7 @@ export class CodeCenter extends pulumi.ComponentResource {
         }
 
         this.gitUrl = `https://${host}`;
-        this.adminSecretName = "gitea-admin";
+        this.adminSecretName = GITEA_ADMIN_SECRET;
         this.registerOutputs({ gitUrl: this.gitUrl, builderAddress: this.builderAddress, adminSecretName: this.adminSecretName });
     }
 
