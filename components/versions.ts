@@ -72,10 +72,18 @@ export const MYSQL_IMAGE = "docker.io/library/mariadb:11.8.9";
 export const REDIS_IMAGE = "docker.io/valkey/valkey:8.1.1";
 /** Services: RabbitMQ with the management plugin, trixie's version. */
 export const RABBITMQ_IMAGE = "docker.io/library/rabbitmq:4.0.5-management";
-/** Code Center: Git hosting (rootless variant: runs as uid 1000). */
-export const GITEA_IMAGE = "docker.io/gitea/gitea:1.22.2-rootless";
-/** Code Center: image builder without a Docker daemon (rootless BuildKit). */
-export const BUILDKIT_IMAGE = "docker.io/moby/buildkit:v0.16.0-rootless";
+/**
+ * Code Center: Git hosting (rootless variant: runs as uid 1000), the release the local cluster
+ * builds (scripts/lib/code-center-tools.ts GITEA_VERSION).
+ */
+export const GITEA_IMAGE = "docker.io/gitea/gitea:1.27.3-rootless";
+/**
+ * Code Center: image builder without a Docker daemon. The non-rootless variant, run privileged:
+ * rootless BuildKit needs newuidmap (setuid) and unprivileged user namespaces with an unconfined
+ * seccomp profile (components/app-engine/code-center.ts says why the platform does not use it).
+ * The release the local cluster builds (scripts/lib/code-center-tools.ts BUILDKIT_VERSION).
+ */
+export const BUILDKIT_IMAGE = "docker.io/moby/buildkit:v0.34.2";
 
 // --- Local cluster (scripts/lib/images.ts builds these on the host and serves them to the nodes) ---
 /** Pod sandbox image the nodes' containerd runs every pod in (`sandbox_image`). */

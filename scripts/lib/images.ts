@@ -24,6 +24,7 @@ import { metricsImages } from "./metrics-images";
 import { traefikImage } from "./router-image";
 import { etcdImage } from "./etcd-image";
 import { serviceImages } from "./service-images";
+import { codeCenterImages } from "./code-center-images";
 import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from "./image-debian";
 import { PRUNED_PATHS, assembleRoot } from "./image-root";
 import { BuiltImage, imageCacheDir, readBuilt, splitRef, writeLayout } from "./oci-layout";
@@ -238,6 +239,7 @@ export function localImages(): LocalImage[] {
         ...serviceImages(),
         ...metricsImages(),
         traefikImage(),
+        ...codeCenterImages(),
     ];
 }
 

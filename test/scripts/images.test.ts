@@ -91,6 +91,7 @@ describe("localImages", () => {
             versions.REDIS_IMAGE, versions.POSTGRES_IMAGE, versions.MYSQL_IMAGE, versions.RABBITMQ_IMAGE,
             versions.PROMETHEUS_IMAGE, versions.ALERTMANAGER_IMAGE,
             versions.TRAEFIK_IMAGE,
+            versions.GITEA_IMAGE, versions.BUILDKIT_IMAGE,
         ];
         assert.deepEqual(localImages().map((i) => i.ref).sort(), [...expected].sort());
     });

@@ -10,6 +10,7 @@ import { etcdSmoke } from "./etcd";
 import { servicesSmoke } from "./services";
 import { routerSmoke } from "./router";
 import { metricsSmoke } from "./metrics";
+import { codeCenterSmoke } from "./code-center";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
@@ -20,4 +21,5 @@ export function platformSmoke(): void {
     servicesSmoke();
     routerSmoke();
     metricsSmoke();
+    codeCenterSmoke();
 }
