@@ -8,6 +8,9 @@ import { registrySmoke } from "./registry";
 import { metricsServerSmoke } from "./metrics-server";
 import { etcdSmoke } from "./etcd";
 import { servicesSmoke } from "./services";
+import { routerSmoke } from "./router";
+import { metricsSmoke } from "./metrics";
+import { codeCenterSmoke } from "./code-center";
 import { telemetrySmoke } from "./telemetry";
 
 /** Registers every component's smoke tests, in this order. */
@@ -17,5 +20,8 @@ export function platformSmoke(): void {
     metricsServerSmoke();
     etcdSmoke();
     servicesSmoke();
+    routerSmoke();
+    metricsSmoke();
+    codeCenterSmoke();
     telemetrySmoke();
 }
