@@ -37,8 +37,9 @@ function podIpByLabel(ns: string, app: string): string {
 /** LogsQL query against VictoriaLogs; one JSON object per stored line. */
 async function logsQuery(base: string, query: string): Promise<Record<string, string>[]> {
     const res = await fetch(`${base}/select/logsql/query?${new URLSearchParams({ query, limit: "20" })}`, { signal: AbortSignal.timeout(10_000) });
-    assert.equal(res.status, 200, `LogsQL ${query}: ${res.status} ${await res.text()}`);
-    return (await res.text()).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const text = await res.text();
+    assert.equal(res.status, 200, `LogsQL ${query}: ${res.status} ${text}`);
+    return text.split("\n").filter(Boolean).map((l) => JSON.parse(l));
 }
 
 export function telemetrySmoke(): void {
