@@ -8,6 +8,7 @@ import * as k8s from "../core/k8s";
 import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
+import { rolePlacement } from "../app-engine/workload";
 import { resources } from "../core/resources";
 import {
     CEPH_CSI_IMAGE, CEPH_IMAGE, CSI_ADDONS_IMAGE, CSI_ATTACHER_IMAGE, CSI_NODE_DRIVER_REGISTRAR_IMAGE, CSI_PROVISIONER_IMAGE,
@@ -88,6 +89,12 @@ export interface RookCephArgs extends CommonArgs {
     cephImage?: string;
     /** Ceph dashboard. @default true */
     dashboard?: boolean;
+    /**
+     * Node role (the `containercloud.io/node-role` label) of the nodes the Ceph daemons run on; they
+     * tolerate its NoSchedule taint. In staging/prod they must run there (OSDs use only those nodes'
+     * disks); elsewhere they prefer them (a small cluster may label no storage node). @default "storage"
+     */
+    nodeRole?: string;
     /** Reclaim policy of the StorageClasses. @default "Retain" in staging/prod, "Delete" elsewhere */
     reclaimPolicy?: "Delete" | "Retain";
     /** Mark the block class as the cluster default. @default true */
@@ -184,6 +191,7 @@ export class RookCeph extends pulumi.ComponentResource {
             spec: renderCephClusterSpec({
                 cephImage, monCount: this.monCount, mgrCount, allowMultiplePerNode,
                 devices: args.devices, dashboard: args.dashboard ?? true, resources: daemonRes,
+                placement: rolePlacement(args.nodeRole ?? "storage", ha ? "required" : "preferred"),
             }),
         }, crOpts);
 

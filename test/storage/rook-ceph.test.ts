@@ -36,6 +36,18 @@ describe("RookCeph", () => {
         assert.equal(s.mon.allowMultiplePerNode, false);
     });
 
+    it("runs every Ceph daemon on the storage nodes in prod, tolerating their taint (and prefers them in dev)", () => {
+        const toleration = { key: "containercloud.io/node-role", operator: "Equal", value: "storage", effect: "NoSchedule" };
+        const prodAll = spec(`${CR}CephCluster`, "prod-cluster").placement.all;
+        assert.deepEqual(prodAll.tolerations, [toleration]);
+        assert.deepEqual(prodAll.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
+            { matchExpressions: [{ key: "containercloud.io/node-role", operator: "In", values: ["storage"] }] },
+        ]);
+        const devAll = spec(`${CR}CephCluster`, "dev-cluster").placement.all;
+        assert.deepEqual(devAll.tolerations, [toleration]);
+        assert.equal(devAll.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].values[0], "storage");
+    });
+
     it("keeps one copy of each block in dev and three in prod", () => {
         assert.equal(spec(`${CR}CephBlockPool`, "dev-blockpool").replicated.size, 1);
         assert.equal(spec(`${CR}CephBlockPool`, "prod-blockpool").replicated.size, 3);
