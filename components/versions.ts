@@ -29,13 +29,27 @@ export const ETCD_IMAGE = "quay.io/coreos/etcd:v3.6.16";
 
 // --- Storage (Rook/Ceph) ---
 /** Rook operator Helm chart version (chart `rook-ceph`). */
-export const ROOK_CHART_VERSION = "v1.17.2";
+export const ROOK_CHART_VERSION = "v1.20.6";
 /** Default Helm repository of the Rook charts. */
 export const ROOK_CHART_REPO = "https://charts.rook.io/release";
 /** Rook operator image, set in the chart values so a mirror can rewrite it. */
-export const ROOK_OPERATOR_IMAGE = "docker.io/rook/ceph:v1.17.2";
-/** Ceph daemons image (Squid). */
-export const CEPH_IMAGE = "quay.io/ceph/ceph:v19.2.2";
+export const ROOK_OPERATOR_IMAGE = "docker.io/rook/ceph:v1.20.6";
+/** Ceph daemons image (Tentacle; the release Rook v1.20.6's examples run). */
+export const CEPH_IMAGE = "quay.io/ceph/ceph:v20.2.4";
+/**
+ * The images the Rook chart v1.20.6 deploys besides the operator: the ceph-csi-operator subchart's
+ * manager (v1.0.4) and the CSI driver images the operator hands to it (the chart's `csi.*` values,
+ * written to its image-set ConfigMap). The platform sets each through the chart's values, so the
+ * image mirror rewrites them too (helm.v4 renders in the provider, where no transformation reaches).
+ */
+export const ROOK_CSI_OPERATOR_IMAGE = "quay.io/cephcsi/ceph-csi-operator:v1.0.4";
+export const CEPH_CSI_IMAGE = "quay.io/cephcsi/cephcsi:v3.17.0";
+export const CSI_NODE_DRIVER_REGISTRAR_IMAGE = "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.17.0";
+export const CSI_PROVISIONER_IMAGE = "registry.k8s.io/sig-storage/csi-provisioner:v6.2.0";
+export const CSI_SNAPSHOTTER_IMAGE = "registry.k8s.io/sig-storage/csi-snapshotter:v8.5.0";
+export const CSI_ATTACHER_IMAGE = "registry.k8s.io/sig-storage/csi-attacher:v4.12.0";
+export const CSI_RESIZER_IMAGE = "registry.k8s.io/sig-storage/csi-resizer:v2.1.0";
+export const CSI_ADDONS_IMAGE = "quay.io/csiaddons/k8s-sidecar:v0.14.0";
 
 // --- Registry ---
 /** CNCF distribution registry. */
