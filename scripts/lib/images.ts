@@ -22,6 +22,7 @@ import { corednsTool, craneTool, flannelCniPluginTool, flannelTool, metricsServe
 import { netpolTools } from "./netpol-tools";
 import { etcdImage } from "./etcd-image";
 import { serviceImages } from "./service-images";
+import { consoleImages } from "./console-image";
 import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from "./image-debian";
 import { PRUNED_PATHS, assembleRoot } from "./image-root";
 import { BuiltImage, imageCacheDir, readBuilt, splitRef, writeLayout } from "./oci-layout";
@@ -234,6 +235,7 @@ export function localImages(): LocalImage[] {
         },
         etcdImage(DEFAULT_PATH),
         ...serviceImages(),
+        ...consoleImages(DEFAULT_PATH),
     ];
 }
 
