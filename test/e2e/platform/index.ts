@@ -8,6 +8,7 @@ import { registrySmoke } from "./registry";
 import { metricsServerSmoke } from "./metrics-server";
 import { etcdSmoke } from "./etcd";
 import { servicesSmoke } from "./services";
+import { consoleSmoke } from "./console";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
@@ -16,4 +17,5 @@ export function platformSmoke(): void {
     metricsServerSmoke();
     etcdSmoke();
     servicesSmoke();
+    consoleSmoke();
 }
