@@ -38,6 +38,12 @@ interface Step {
  * terminal's size, then `0`-prefixed input and output), under the page's own origin. Walks the
  * steps and resolves with the screen once the last one shows; rejects with the screen on timeout.
  */
+/** The console container's latest log lines (ttyd logs each session's start and its process's exit): what a failure message needs. */
+function consoleLog(): string {
+    const r = k(["logs", "-n", NS, "deployment/console", "-c", "console", "--tail", "15"]);
+    return r.code === 0 ? r.stdout : r.stderr;
+}
+
 function session(base: string, steps: Step[], timeoutMs = 90_000): Promise<string> {
     const term = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
     const ws = new WebSocket(`${base.replace(/^http/, "ws")}/ws`, { protocols: ["tty"], headers: { Origin: base } });
@@ -48,7 +54,7 @@ function session(base: string, steps: Step[], timeoutMs = 90_000): Promise<strin
         const finish = (err?: Error) => {
             clearTimeout(timer);
             ws.close();
-            return err ? reject(err) : resolve(screenText(term));
+            return err ? reject(new Error(`${err.message}\nconsole log:\n${consoleLog()}`)) : resolve(screenText(term));
         };
         const timer = setTimeout(() => finish(new Error(`no ${steps[step].what} on the console's screen within ${timeoutMs / 1000}s; it shows:\n${screenText(term)}`)), timeoutMs);
         ws.onopen = () => send(JSON.stringify({ AuthToken: "", columns: COLS, rows: ROWS }));
