@@ -66,6 +66,10 @@ function session(base: string, steps: Step[], timeoutMs = 90_000): Promise<strin
                 return; // window title and preferences
             }
             term.write(data.subarray(1), () => {
+                if (/k9s exited with code/.test(screenText(term))) {
+                    ws.onclose = null;
+                    return finish(new Error(`k9s stopped at step ${step}; the screen:\n${screenText(term)}`));
+                }
                 while (step < steps.length && steps[step].when(screenText(term))) {
                     const keys = steps[step].keys;
                     step++;
