@@ -110,12 +110,12 @@ export function renderSessionScript(opts: { k9s: string; caFile: string }): stri
         "unset token",
         // k9s keeps its config, state, logs and screen dumps under the XDG folders: the session's own.
         "export HOME=\"$dir\" KUBECONFIG=\"$dir/kubeconfig\" XDG_CONFIG_HOME=\"$dir/config\" XDG_STATE_HOME=\"$dir/state\" XDG_DATA_HOME=\"$dir/data\" XDG_CACHE_HOME=\"$dir/cache\"",
-        `${opts.k9s} --all-namespaces --logoless`,
+        `${opts.k9s} --all-namespaces --logoless --logFile "$dir/k9s.log"`,
         "status=$?",
         // ttyd closes the page as soon as the session ends: say why k9s stopped before that.
         "if [ \"$status\" -ne 0 ]; then",
         "    printf '\\nk9s exited with code %s; its log:\\n' \"$status\"",
-        "    tail -n 20 \"$XDG_STATE_HOME/k9s/k9s.log\" 2>/dev/null",
+        "    tail -n 20 \"$dir/k9s.log\" 2>/dev/null",
         "    printf 'Press Enter to close. '",
         "    read -r _",
         "fi",

@@ -109,7 +109,7 @@ describe("renderSessionScript", () => {
         assert.match(s, /^trap 'rm -rf "\$dir"' EXIT$/m);
         assert.match(s, /^    token: \$token$/m);
         assert.match(s, /^    server: https:\/\/\$\{KUBERNETES_SERVICE_HOST\}:\$\{KUBERNETES_SERVICE_PORT\}$/m);
-        assert.match(s, /^\/opt\/console\/bin\/k9s --all-namespaces --logoless$/m);
+        assert.match(s, /^\/opt\/console\/bin\/k9s --all-namespaces --logoless --logFile "\$dir\/k9s\.log"$/m);
     });
 
     it("refuses input that is not a bearer token's characters (it goes into YAML)", async () => {
