@@ -1,3 +1,4 @@
+import { TRAEFIK_VERSION } from "../../scripts/lib/router-tools";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import YAML from "yaml";
@@ -92,6 +93,9 @@ describe("localImages", () => {
             versions.ETCD_IMAGE,
             versions.REDIS_IMAGE, versions.POSTGRES_IMAGE, versions.MYSQL_IMAGE, versions.RABBITMQ_IMAGE,
             versions.K9S_IMAGE, versions.TTYD_IMAGE,
+            versions.PROMETHEUS_IMAGE, versions.ALERTMANAGER_IMAGE,
+            versions.TRAEFIK_IMAGE,
+            versions.GITEA_IMAGE, versions.BUILDKIT_IMAGE,
         ];
         assert.deepEqual(localImages().map((i) => i.ref).sort(), [...expected].sort());
     });
@@ -103,6 +107,7 @@ describe("localImages", () => {
         assert.equal(splitRef(versions.REGISTRY_IMAGE).tag, REGISTRY_VERSION.replace(/^v/, ""));
         assert.equal(splitRef(versions.KUBE_NETWORK_POLICIES_IMAGE).tag, KUBE_NETWORK_POLICIES_VERSION);
         assert.equal(splitRef(versions.K9S_IMAGE).tag, K9S_VERSION);
+        assert.equal(splitRef(versions.TRAEFIK_IMAGE).tag, TRAEFIK_VERSION);
     });
 
     it("give the flannel image flanneld as entrypoint and iptables pointing at the nf_tables variants", () => {
@@ -215,5 +220,23 @@ describe("renderHostRegistryConfig", () => {
 
     it("comes with the distribution tool that serves it", () => {
         assert.equal(registryTool().pkg, "github.com/distribution/distribution/v3/cmd/registry");
+    });
+});
+
+describe("metrics images", () => {
+    it("tag Prometheus and Alertmanager with the versions their tools build", async () => {
+        const m = await import("../../scripts/lib/metrics-tools");
+        assert.equal(splitRef(versions.PROMETHEUS_IMAGE).tag, m.PROMETHEUS_VERSION);
+        assert.equal(splitRef(versions.ALERTMANAGER_IMAGE).tag, m.ALERTMANAGER_VERSION);
+    });
+
+    it("keep upstream's entrypoint, user and working directory", () => {
+        const prom = localImages().find((i) => i.ref === versions.PROMETHEUS_IMAGE)!;
+        assert.deepEqual(prom.config.Entrypoint, ["/bin/prometheus"]);
+        assert.equal(prom.config.User, "nobody");
+        assert.equal(prom.config.WorkingDir, "/prometheus");
+        const am = localImages().find((i) => i.ref === versions.ALERTMANAGER_IMAGE)!;
+        assert.deepEqual(am.config.Entrypoint, ["/bin/alertmanager"]);
+        assert.equal(am.config.WorkingDir, "/alertmanager");
     });
 });
