@@ -109,7 +109,10 @@ export function renderSessionScript(opts: { k9s: string; caFile: string }): stri
         "EOF",
         "unset token",
         // k9s keeps its config, state, logs and screen dumps under the XDG folders: the session's own.
-        "export HOME=\"$dir\" KUBECONFIG=\"$dir/kubeconfig\" XDG_CONFIG_HOME=\"$dir/config\" XDG_STATE_HOME=\"$dir/state\" XDG_DATA_HOME=\"$dir/data\" XDG_CACHE_HOME=\"$dir/cache\"",
+        // USER: k9s asks os/user for the current user at start, and its static (cgo-less) build answers
+        // from /etc/passwd, which has no entry for the pod's uid, or else from $USER: without it k9s
+        // dies ("user: Current requires cgo or $USER set in environment", exit 1) once connected.
+        "export USER=console LOGNAME=console HOME=\"$dir\" KUBECONFIG=\"$dir/kubeconfig\" XDG_CONFIG_HOME=\"$dir/config\" XDG_STATE_HOME=\"$dir/state\" XDG_DATA_HOME=\"$dir/data\" XDG_CACHE_HOME=\"$dir/cache\"",
         `${opts.k9s} --all-namespaces --logoless --logFile "$dir/k9s.log"`,
         "status=$?",
         // ttyd closes the page as soon as the session ends: say why k9s stopped before that.

@@ -109,6 +109,8 @@ describe("renderSessionScript", () => {
         assert.match(s, /^trap 'rm -rf "\$dir"' EXIT$/m);
         assert.match(s, /^    token: \$token$/m);
         assert.match(s, /^    server: https:\/\/\$\{KUBERNETES_SERVICE_HOST\}:\$\{KUBERNETES_SERVICE_PORT\}$/m);
+        // k9s' cgo-less os/user needs $USER: the pod's uid has no /etc/passwd entry.
+        assert.match(s, /^export USER=console LOGNAME=console HOME="\$dir" /m);
         assert.match(s, /^\/opt\/console\/bin\/k9s --all-namespaces --logoless --logFile "\$dir\/k9s\.log"$/m);
     });
 
