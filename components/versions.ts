@@ -63,12 +63,14 @@ export const TTYD_IMAGE = "docker.io/tsl0922/ttyd:1.7.7";
 export const PROMETHEUS_IMAGE = "quay.io/prometheus/prometheus:v3.16.0";
 /** Platform Support: alert routing. */
 export const ALERTMANAGER_IMAGE = "quay.io/prometheus/alertmanager:v0.35.0";
-/** Platform Support: OTLP collector for traces, metrics and logs from apps. */
-export const OTEL_COLLECTOR_IMAGE = "docker.io/otel/opentelemetry-collector-contrib:0.109.0";
-/** Log Center: node log shipper. */
-export const FLUENT_BIT_IMAGE = "cr.fluentbit.io/fluent/fluent-bit:3.1.7";
-/** Log Center: log store. */
-export const LOKI_IMAGE = "docker.io/grafana/loki:3.1.1";
+/**
+ * Platform Support: OTLP collector for traces, metrics and logs from apps; also the Log Center's
+ * node agent (filelog receiver). Built here from core v0.165.0 and contrib v0.165.1 with only the
+ * components the platform's configs use (tools/go/otelcol); upstream's contrib image is a superset.
+ */
+export const OTEL_COLLECTOR_IMAGE = "docker.io/otel/opentelemetry-collector-contrib:0.165.1";
+/** Log Center: log store (replaces Loki, which is AGPL-licensed). */
+export const VICTORIA_LOGS_IMAGE = "docker.io/victoriametrics/victoria-logs:v1.52.2";
 /** Services: PostgreSQL (the version of Debian trixie's postgresql-17: the local cluster builds it). */
 export const POSTGRES_IMAGE = "docker.io/library/postgres:17.12";
 /** Services, kind `mysql`: MariaDB (GPL-2, MySQL-compatible; MySQL is not in Debian), trixie's version. */

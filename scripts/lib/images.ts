@@ -30,6 +30,7 @@ import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from ".
 import { PRUNED_PATHS, assembleRoot } from "./image-root";
 import { BuiltImage, imageCacheDir, readBuilt, splitRef, writeLayout } from "./oci-layout";
 import { checkRegistry, registryDigest } from "./host-registry";
+import { telemetryImages } from "./telemetry-images";
 
 export { registryTool, splitRef };
 export { renderHostRegistryConfig, HOST_REGISTRY_ROOT } from "./host-registry";
@@ -242,6 +243,7 @@ export function localImages(): LocalImage[] {
         ...metricsImages(),
         traefikImage(),
         ...codeCenterImages(),
+        ...telemetryImages(DEFAULT_PATH),
     ];
 }
 

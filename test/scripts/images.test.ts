@@ -96,6 +96,7 @@ describe("localImages", () => {
             versions.PROMETHEUS_IMAGE, versions.ALERTMANAGER_IMAGE,
             versions.TRAEFIK_IMAGE,
             versions.GITEA_IMAGE, versions.BUILDKIT_IMAGE,
+            versions.VICTORIA_LOGS_IMAGE, versions.OTEL_COLLECTOR_IMAGE,
         ];
         assert.deepEqual(localImages().map((i) => i.ref).sort(), [...expected].sort());
     });

@@ -12,6 +12,7 @@ import { consoleSmoke } from "./console";
 import { routerSmoke } from "./router";
 import { metricsSmoke } from "./metrics";
 import { codeCenterSmoke } from "./code-center";
+import { telemetrySmoke } from "./telemetry";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
@@ -24,4 +25,5 @@ export function platformSmoke(): void {
     routerSmoke();
     metricsSmoke();
     codeCenterSmoke();
+    telemetrySmoke();
 }
