@@ -66,8 +66,13 @@ export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.2";
 export const TRAEFIK_IMAGE = "docker.io/library/traefik:v3.7.13";
 /** Platform Control: resource metrics for HPA and `kubectl top`. */
 export const METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-server:v0.8.0";
-/** Manage System: Headlamp Kubernetes UI. */
-export const HEADLAMP_IMAGE = "ghcr.io/headlamp-k8s/headlamp:v0.25.0";
+/**
+ * Manage System: k9s (Apache-2.0), the Kubernetes console; its binary runs inside the ttyd
+ * container. Headlamp is not built here: its backend module is not served by the Go module proxy.
+ */
+export const K9S_IMAGE = "docker.io/derailed/k9s:v0.51.0";
+/** Manage System: ttyd (MIT), which serves k9s' terminal to the browser over a WebSocket. */
+export const TTYD_IMAGE = "docker.io/tsl0922/ttyd:1.7.7";
 /** Platform Support: metrics store. */
 export const PROMETHEUS_IMAGE = "quay.io/prometheus/prometheus:v3.16.0";
 /** Platform Support: alert routing. */
