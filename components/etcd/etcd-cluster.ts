@@ -9,14 +9,15 @@ import * as k8s from "../core/k8s";
 import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
-import { resources, toK8s } from "../core/resources";
+import { resources } from "../core/resources";
 import { BUSYBOX_IMAGE, ETCD_IMAGE } from "../versions";
 import { mergeAffinity, rolePlacement } from "../app-engine/workload";
 import { CertificateAuthority } from "../secrets/certificate-authority";
 import { Certificate } from "../secrets/certificate";
 import { RandomSecret } from "../secrets/random-secret";
-import { ETCD_PORTS, EtcdTopology, clientEndpoint, etcdFlags, etcdQuorum, serverDnsNames, validateEtcdReplicas } from "./etcd-config";
-import { ETCD_CONTAINER_SECURITY, ETCD_POD_SECURITY, EtcdctlAccess, ScriptImages, backupCronJobSpec, defragCronJobSpec, enableAuthJobSpec } from "./etcd-jobs";
+import { ETCD_PORTS, EtcdTopology, clientEndpoint, etcdQuorum, initialCluster, serverDnsNames, validateEtcdReplicas } from "./etcd-config";
+import { EtcdctlAccess, ScriptImages, backupCronJobSpec, defragCronJobSpec, enableAuthJobSpec } from "./etcd-jobs";
+import { BOOTSTRAP_KEY, memberStatefulSetSpec, removeMembersJobSpec } from "./etcd-members";
 
 /** What `EtcdCluster` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
 export function etcdClusterDefaults(env: Environment): { replicas: number; storageSize: string; backup: { schedule: string; retention: number; size: string } } {
@@ -78,10 +79,12 @@ export interface EtcdClusterArgs extends CommonArgs {
  * generated root password with auth enabled by a Job, a PodDisruptionBudget at quorum, snapshot
  * and defrag CronJobs, and metrics on :2381.
  *
- * There is deliberately no preStop hook that removes the member: a pod stops for rolling updates
- * and node drains too, and a removed member cannot rejoin with its old data directory, so every
- * routine restart would become a membership change and an eventual loss of quorum. Membership
- * changes (scaling) are deliberate operator steps (`etcdctl member add/remove`).
+ * Membership follows `replicas` (etcd-membership.ts): a new member registers itself with
+ * `member add` and starts with `existing`, the first members of a new cluster bootstrap with
+ * `new`, a member whose volume was lost removes its old entry and joins again, and after a
+ * scale-down a Job removes the members at or above `replicas` while the StatefulSet deletes their
+ * PVCs. There is deliberately no preStop hook that removes the member: a pod stops for rolling
+ * updates and node drains too, and each would become a membership change.
  */
 export class EtcdCluster extends pulumi.ComponentResource {
     /** `https://etcd-client.<ns>.svc:2379`. */
@@ -120,7 +123,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
 
         const creds = this.credentials(s);
         const peerSvc = this.services(s);
-        this.statefulSet = this.members(s, peerSvc, creds.serverTls);
+        this.statefulSet = this.members(s, peerSvc, creds);
         this.clientEndpoint = pulumi.interpolate`https://${s.topo.clientService}.${s.namespace}.svc:${ETCD_PORTS.client}`;
         this.maintenance(s, creds);
 
@@ -254,7 +257,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
     }
 
     /** The members' StatefulSet and, with more than one member, a disruption budget at quorum. */
-    private members(s: EtcdSettings, peerSvc: k8s.core.v1.Service, serverTls: k8s.core.v1.Secret): k8s.apps.v1.StatefulSet {
+    private members(s: EtcdSettings, peerSvc: k8s.core.v1.Service, creds: EtcdCredentials): k8s.apps.v1.StatefulSet {
         const { name, namespace, labels, selector } = s;
         const hostSpread = { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" };
         const spread: k8s.types.input.core.v1.Affinity = s.antiAffinity === "required"
@@ -263,60 +266,30 @@ export class EtcdCluster extends pulumi.ComponentResource {
         // Preferred, not required: a cluster with fewer role nodes than members still forms quorum.
         const placement = rolePlacement(s.nodeRole, "preferred");
         const affinity = mergeAffinity(placement.affinity, spread);
-        const tlsDir = "/etc/etcd/tls";
 
+        // A fixed name read by each member when it starts (not a template change: see etcd-members.ts).
+        const bootstrap = new k8s.core.v1.ConfigMap(`${name}-bootstrap`, {
+            metadata: { name: BOOTSTRAP_CONFIGMAP_NAME, namespace, labels },
+            data: { [BOOTSTRAP_KEY]: initialCluster(s.topo) },
+        }, { parent: this });
         const sts = new k8s.apps.v1.StatefulSet(`${name}`, {
             metadata: { name: s.topo.statefulSet, namespace, labels },
-            spec: {
-                serviceName: peerSvc.metadata.name,
+            spec: memberStatefulSetSpec(s.topo, peerSvc.metadata.name, {
                 replicas: this.replicas,
-                // all members must start together to form the initial quorum
-                podManagementPolicy: "Parallel",
-                selector: { matchLabels: selector },
-                updateStrategy: { type: "RollingUpdate" },
-                template: {
-                    metadata: { labels: { ...labels, ...selector } },
-                    spec: {
-                        affinity,
-                        tolerations: placement.tolerations,
-                        securityContext: ETCD_POD_SECURITY,
-                        terminationGracePeriodSeconds: 30,
-                        containers: [{
-                            name: "etcd",
-                            image: s.image,
-                            command: ["etcd"],
-                            args: etcdFlags(s.topo, { clusterToken: `${s.nsName}-etcd`, quotaBackendBytes: s.quotaBackendBytes, tlsDir, dataDir: "/var/run/etcd/default.etcd" }),
-                            env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
-                            ports: [
-                                { name: "client", containerPort: ETCD_PORTS.client },
-                                { name: "peer", containerPort: ETCD_PORTS.peer },
-                                { name: "metrics", containerPort: ETCD_PORTS.metrics },
-                            ],
-                            resources: toK8s(s.res),
-                            securityContext: ETCD_CONTAINER_SECURITY,
-                            startupProbe: { httpGet: { path: "/health?serializable=true", port: ETCD_PORTS.metrics }, periodSeconds: 5, failureThreshold: 60 },
-                            // liveness checks only this member (serializable): a lost quorum must not restart every member
-                            livenessProbe: { httpGet: { path: "/health?serializable=true", port: ETCD_PORTS.metrics }, periodSeconds: 10, failureThreshold: 6 },
-                            readinessProbe: { httpGet: { path: "/health", port: ETCD_PORTS.metrics }, periodSeconds: 5, failureThreshold: 3 },
-                            volumeMounts: [
-                                { name: "data", mountPath: "/var/run/etcd" },
-                                { name: "tls", mountPath: tlsDir, readOnly: true },
-                            ],
-                        }],
-                        volumes: [{ name: "tls", secret: { secretName: serverTls.metadata.name, defaultMode: 0o440 } }],
-                    },
-                },
-                volumeClaimTemplates: [{
-                    metadata: { name: "data", labels },
-                    spec: {
-                        accessModes: ["ReadWriteOnce"],
-                        storageClassName: s.storageClass,
-                        resources: { requests: { storage: s.storageSize } },
-                    },
-                }],
-                persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-            },
-        }, { parent: this });
+                labels: { ...labels, ...selector },
+                selector,
+                affinity,
+                tolerations: placement.tolerations,
+                images: s.scriptImages,
+                resources: s.res,
+                quotaBackendBytes: s.quotaBackendBytes,
+                serverTlsSecretName: creds.serverTls.metadata.name,
+                rootSecretName: ROOT_SECRET_NAME,
+                bootstrapConfigMapName: BOOTSTRAP_CONFIGMAP_NAME,
+                storageClass: s.storageClass,
+                storageSize: s.storageSize,
+            }),
+        }, { parent: this, dependsOn: [bootstrap, creds.rootSecret] });
 
         if (this.replicas > 1) {
             // With one member, a budget of 1 would block every node drain while protecting nothing.
@@ -337,6 +310,11 @@ export class EtcdCluster extends pulumi.ComponentResource {
         new k8s.batch.v1.Job(`${name}-enable-auth`, {
             metadata: { name: "etcd-enable-auth", namespace, labels },
             spec: enableAuthJobSpec(access, s.scriptImages, labels),
+        }, { parent: this, dependsOn: [this.statefulSet, creds.rootSecret] });
+        // After the StatefulSet has its new count: a scale-down's members leave the member list.
+        new k8s.batch.v1.Job(`${name}-remove-members`, {
+            metadata: { name: "etcd-remove-members", namespace, labels },
+            spec: removeMembersJobSpec(s.topo, access, s.scriptImages, labels),
         }, { parent: this, dependsOn: [this.statefulSet, creds.rootSecret] });
 
         if (s.backup.enabled) {
@@ -359,6 +337,8 @@ export class EtcdCluster extends pulumi.ComponentResource {
 
 /** Fixed name of the Secret with the root password (docs/etcd-restore.md uses it). */
 const ROOT_SECRET_NAME = "etcd-root-password";
+/** Fixed name of the ConfigMap with the declared members (new members and `npm run etcd-restore` read it). */
+export const BOOTSTRAP_CONFIGMAP_NAME = "etcd-bootstrap";
 
 /** What `EtcdCluster`'s steps share: the resolved args and the namespace. */
 interface EtcdSettings {

@@ -83,7 +83,9 @@ export interface EtcdFlagOptions {
 
 /**
  * The member's flags, in a stable order. `$(POD_NAME)` is expanded by Kubernetes from the pod's
- * env, so the distroless image needs no shell. TLS on both ports with client-certificate auth.
+ * env. TLS on both ports with client-certificate auth. `--initial-cluster` and
+ * `--initial-cluster-state` are not here: the start script (`memberStartScript`) adds them, `new`
+ * for the members that bootstrap a cluster, `existing` with the member list for one that joins.
  */
 export function etcdFlags(t: EtcdTopology, o: EtcdFlagOptions): string[] {
     const self = `$(POD_NAME).${t.peerService}.${t.namespace}.svc.${t.clusterDomain}`;
@@ -95,8 +97,6 @@ export function etcdFlags(t: EtcdTopology, o: EtcdFlagOptions): string[] {
         `--listen-metrics-urls=http://0.0.0.0:${ETCD_PORTS.metrics}`,
         `--advertise-client-urls=https://${self}:${ETCD_PORTS.client}`,
         `--initial-advertise-peer-urls=https://${self}:${ETCD_PORTS.peer}`,
-        `--initial-cluster=${initialCluster(t)}`,
-        "--initial-cluster-state=new",
         `--initial-cluster-token=${o.clusterToken}`,
         "--client-cert-auth=true",
         `--trusted-ca-file=${o.tlsDir}/ca.crt`,

@@ -18,7 +18,8 @@ import { backupScript, enableAuthScript } from "./etcd-config";
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 
-const jobResources = resources("50m", "64Mi", "500m", "256Mi");
+/** Resources of every maintenance container. */
+export const jobResources = resources("50m", "64Mi", "500m", "256Mi");
 
 /** Pod security context of the etcd members and of the defrag job (the etcd image runs as 1000). */
 export const ETCD_POD_SECURITY: PodSecurityContext = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } };
@@ -36,11 +37,12 @@ export interface ScriptImages {
 /** Where the borrowed busybox sits in a scripted pod. */
 export const SHELL_DIR = "/shell";
 
-const shellMount = { name: "shell", mountPath: SHELL_DIR };
-const shellVolume = { name: "shell", emptyDir: { sizeLimit: "16Mi" } };
+/** The borrowed shell's mount and volume. */
+export const shellMount = { name: "shell", mountPath: SHELL_DIR };
+export const shellVolume = { name: "shell", emptyDir: { sizeLimit: "16Mi" } };
 
 /** The init container that copies busybox (one static binary) into the pod's shell volume. */
-function copyShell(busyboxImage: string): k8s.types.input.core.v1.Container {
+export function copyShell(busyboxImage: string): k8s.types.input.core.v1.Container {
     return {
         name: "copy-shell",
         image: busyboxImage,
@@ -66,7 +68,8 @@ export interface EtcdctlAccess {
     clientTlsSecretName: pulumi.Input<string>;
 }
 
-function clientEnv(a: EtcdctlAccess): EnvVar[] {
+/** etcdctl's endpoints and client certificate, and the root password, as environment. */
+export function clientEnv(a: EtcdctlAccess): EnvVar[] {
     return [
         { name: "ETCDCTL_API", value: "3" },
         { name: "ETCDCTL_ENDPOINTS", value: a.endpoints },
@@ -77,8 +80,9 @@ function clientEnv(a: EtcdctlAccess): EnvVar[] {
     ];
 }
 
-const clientMount = { name: "client-tls", mountPath: "/etc/etcd/client", readOnly: true };
-const clientVolume = (a: EtcdctlAccess) => ({ name: "client-tls", secret: { secretName: a.clientTlsSecretName, defaultMode: 0o440 } });
+/** The client TLS Secret's mount and volume. */
+export const clientMount = { name: "client-tls", mountPath: "/etc/etcd/client", readOnly: true };
+export const clientVolume = (a: EtcdctlAccess) => ({ name: "client-tls", secret: { secretName: a.clientTlsSecretName, defaultMode: 0o440 } });
 
 /** The Job that creates the root user and turns auth on once the members are up. */
 export function enableAuthJobSpec(a: EtcdctlAccess, images: ScriptImages, labels: Record<string, string>): k8s.types.input.batch.v1.JobSpec {

@@ -32,10 +32,13 @@ describe("EtcdCluster", () => {
         assert.ok(args.includes("--peer-client-cert-auth=true"));
     });
 
-    it("builds the initial cluster from the 3 stable member names in prod", () => {
-        const args: string[] = sts("prod-etcd").spec.template.spec.containers[0].args;
-        const ic = args.find((a) => a.startsWith("--initial-cluster="))!;
-        assert.equal(ic.split(",").length, 3);
+    it("puts the 3 stable member names of the initial cluster in the bootstrap ConfigMap in prod, not in the pod template", () => {
+        const cm = rec.one("kubernetes:core/v1:ConfigMap", "prod-etcd-bootstrap").inputs;
+        assert.equal(cm.metadata.name, "etcd-bootstrap");
+        assert.equal(cm.data["initial-cluster"].split(",").length, 3);
+        const c = sts("prod-etcd").spec.template.spec.containers[0];
+        assert.equal(c.args.find((a: string) => a.startsWith("--initial-cluster=")), undefined);
+        assert.deepEqual(c.env.find((e: any) => e.name === "BOOTSTRAP_CLUSTER").valueFrom, { configMapKeyRef: { name: "etcd-bootstrap", key: "initial-cluster" } });
     });
 
     it("keeps a quorum of 2 of 3 with the PodDisruptionBudget in prod", () => {
