@@ -89,7 +89,14 @@ export function memberStartScript(t: EtcdTopology): string {
         // a second add before the first joiner started is refused while it would risk quorum: wait
         "  ctl member add \"$POD_NAME\" --peer-urls=\"$self\" || sleep 3",
         "done",
-        `cluster="$(ctl member list -w simple | awk -F', ' -v self="$self" -v me="$POD_NAME" '${INITIAL_CLUSTER_AWK}')"`,
+        // read again until it names this member: a read right after a membership change can time out
+        "cluster=\"\"",
+        "for attempt in 1 2 3 4 5 6 7 8 9 10; do",
+        `  cluster="$(ctl member list -w simple | awk -F', ' -v self="$self" -v me="$POD_NAME" '${INITIAL_CLUSTER_AWK}')" || cluster=""`,
+        "  case \",${cluster},\" in *\"=${self},\"*) break ;; esac",
+        "  cluster=\"\"; sleep 2",
+        "done",
+        "if [ -z \"$cluster\" ]; then echo \"etcd-start: could not read the member list that names ${POD_NAME}\" >&2; exit 1; fi",
         "echo \"etcd-start: ${POD_NAME} joins the running cluster: ${cluster}\"",
         "exec etcd \"$@\" --initial-cluster=\"$cluster\" --initial-cluster-state=existing",
     ].join("\n");
