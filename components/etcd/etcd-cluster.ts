@@ -10,13 +10,13 @@ import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
-import { BUSYBOX_IMAGE, ETCD_IMAGE } from "../versions";
+import { AWS_CLI_IMAGE, BUSYBOX_IMAGE, ETCD_IMAGE } from "../versions";
 import { mergeAffinity, rolePlacement } from "../app-engine/workload";
 import { CertificateAuthority } from "../secrets/certificate-authority";
 import { Certificate } from "../secrets/certificate";
 import { RandomSecret } from "../secrets/random-secret";
 import { ETCD_PORTS, EtcdTopology, clientEndpoint, etcdQuorum, initialCluster, serverDnsNames, validateEtcdReplicas } from "./etcd-config";
-import { EtcdctlAccess, ScriptImages, backupCronJobSpec, defragCronJobSpec, enableAuthJobSpec } from "./etcd-jobs";
+import { BackupObjectStoreOptions, EtcdctlAccess, ScriptImages, backupCronJobSpec, defragCronJobSpec, enableAuthJobSpec } from "./etcd-jobs";
 import { BOOTSTRAP_KEY, memberStatefulSetSpec, removeMembersJobSpec } from "./etcd-members";
 
 /** What `EtcdCluster` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
@@ -31,7 +31,7 @@ export function etcdClusterDefaults(env: Environment): { replicas: number; stora
     return { replicas: isHighlyAvailable(env) ? 3 : 1, ...table[env] };
 }
 
-/** Snapshot backups to a PVC. */
+/** Snapshot backups to a PVC, and optionally to the object store. */
 export interface EtcdBackupArgs {
     /** Take snapshots. @default true */
     enabled?: boolean;
@@ -41,6 +41,12 @@ export interface EtcdBackupArgs {
     retention?: number;
     /** Size of the backup PVC. @default etcdClusterDefaults(environment).backup.size: 50Gi in prod, 10Gi in staging, 2Gi in dev, 1Gi in local */
     size?: string;
+    /**
+     * Also send every snapshot off the cluster, to a bucket of the object store (an
+     * ObjectBucketClaim on this StorageClass: Ceph RGW, S3), keeping the newest `retention` there.
+     * @default undefined: snapshots stay on the backup PVC only
+     */
+    objectStore?: { bucketStorageClass: pulumi.Input<string>; prefix?: string };
 }
 
 /** Arguments of `EtcdCluster`. */
@@ -176,12 +182,14 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 schedule: args.backup?.schedule ?? defaults.backup.schedule,
                 retention: args.backup?.retention ?? defaults.backup.retention,
                 size: args.backup?.size ?? defaults.backup.size,
+                objectStore: args.backup?.objectStore,
             },
             defragSchedule: args.defragSchedule ?? "30 3 * * 0",
             antiAffinity: args.antiAffinity ?? (ha ? "required" : "preferred"),
             nodeRole: args.nodeRole ?? "storage",
             image: mirrorImage(ETCD_IMAGE, args.imageMirror),
             scriptImages: { etcd: mirrorImage(ETCD_IMAGE, args.imageMirror), busybox: mirrorImage(BUSYBOX_IMAGE, args.imageMirror) },
+            awsCliImage: mirrorImage(AWS_CLI_IMAGE, args.imageMirror),
         };
     }
 
@@ -322,9 +330,10 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 metadata: { name: "etcd-backups", namespace, labels },
                 spec: { accessModes: ["ReadWriteOnce"], storageClassName: s.storageClass, resources: { requests: { storage: s.backup.size } } },
             }, { parent: this });
+            const objectStore = s.backup.objectStore && this.backupBucket(s, labels, s.backup.objectStore);
             new k8s.batch.v1.CronJob(`${name}-backup`, {
                 metadata: { name: "etcd-backup", namespace, labels },
-                spec: backupCronJobSpec(access, { schedule: s.backup.schedule, retention: s.backup.retention, claimName: pvc.metadata.name }, s.scriptImages, labels),
+                spec: backupCronJobSpec(access, { schedule: s.backup.schedule, retention: s.backup.retention, claimName: pvc.metadata.name, objectStore }, s.scriptImages, labels),
             }, { parent: this, dependsOn: [creds.rootSecret] });
         }
 
@@ -332,6 +341,17 @@ export class EtcdCluster extends pulumi.ComponentResource {
             metadata: { name: "etcd-defrag", namespace, labels },
             spec: defragCronJobSpec(access, s.defragSchedule, s.image, labels),
         }, { parent: this, dependsOn: [creds.rootSecret] });
+    }
+
+    /** The bucket of the off-cluster copies: the provisioner writes a ConfigMap and a Secret named after the claim. */
+    private backupBucket(s: EtcdSettings, labels: Record<string, string>, o: { bucketStorageClass: pulumi.Input<string>; prefix?: string }): BackupObjectStoreOptions {
+        const obc = new k8s.apiextensions.CustomResource(`${s.name}-backup-bucket`, {
+            apiVersion: "objectbucket.io/v1alpha1",
+            kind: "ObjectBucketClaim",
+            metadata: { name: "etcd-backups", namespace: s.namespace, labels },
+            spec: { generateBucketName: `${s.nsName}-etcd-backups`, storageClassName: o.bucketStorageClass },
+        }, { parent: this });
+        return { bucketClaimName: obc.metadata.name, prefix: o.prefix ?? "etcd", image: s.awsCliImage };
     }
 }
 
@@ -352,12 +372,13 @@ interface EtcdSettings {
     storageSize: string;
     res: ResourceRequirements;
     quotaBackendBytes: number;
-    backup: { enabled: boolean; schedule: string; retention: number; size: string };
+    backup: { enabled: boolean; schedule: string; retention: number; size: string; objectStore?: { bucketStorageClass: pulumi.Input<string>; prefix?: string } };
     defragSchedule: string;
     antiAffinity: "required" | "preferred";
     nodeRole: string;
     image: string;
     scriptImages: ScriptImages;
+    awsCliImage: string;
 }
 
 /** The generated PKI, the root password and the Secrets that carry them. */

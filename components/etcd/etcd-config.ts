@@ -137,3 +137,22 @@ export function backupScript(retention: number): string {
         "ls -l /backups",
     ].join("\n");
 }
+
+/**
+ * Upload script of the off-cluster copy: sends the newest snapshot of /backups to
+ * `s3://$BUCKET_NAME/<prefix>/` on the object store at `$BUCKET_HOST:$BUCKET_PORT` (the bucket
+ * claim's ConfigMap; its Secret gives the AWS_* keys), then keeps the newest `retention` there too
+ * (the names sort by their UTC timestamps). Runs with the aws CLI.
+ */
+export function uploadScript(retention: number, prefix: string): string {
+    return [
+        "set -eu",
+        's3() { aws --endpoint-url "http://${BUCKET_HOST}:${BUCKET_PORT}" s3 "$@"; }',
+        'snap="$(ls -1t /backups/snapshot-*.db | head -n 1)"',
+        `s3 cp "$snap" "s3://\${BUCKET_NAME}/${prefix}/$(basename "$snap")"`,
+        `s3 ls "s3://\${BUCKET_NAME}/${prefix}/" | awk '{ print $4 }' | grep '^snapshot-.*\\.db$' | sort -r | tail -n +${retention + 1} | while read -r old; do`,
+        `  s3 rm "s3://\${BUCKET_NAME}/${prefix}/$old"`,
+        "done",
+        `s3 ls "s3://\${BUCKET_NAME}/${prefix}/"`,
+    ].join("\n");
+}

@@ -13,7 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
 import { resources, toK8s } from "../core/resources";
-import { backupScript, enableAuthScript } from "./etcd-config";
+import { backupScript, enableAuthScript, uploadScript } from "./etcd-config";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
@@ -117,10 +117,56 @@ export interface BackupJobOptions {
     retention: number;
     /** Name of the backup PVC. */
     claimName: pulumi.Input<string>;
+    /** Also send each snapshot to the object store. @default undefined: the PVC only */
+    objectStore?: BackupObjectStoreOptions;
 }
 
-/** The CronJob that saves a snapshot to the backup PVC and keeps the newest `retention`. */
+/** Where `backupCronJobSpec` sends snapshots off the cluster. */
+export interface BackupObjectStoreOptions {
+    /** The ObjectBucketClaim: its ConfigMap (BUCKET_HOST, BUCKET_PORT, BUCKET_NAME) and Secret (AWS_* keys) share its name. */
+    bucketClaimName: pulumi.Input<string>;
+    /** Key prefix in the bucket. */
+    prefix: string;
+    /** An image with the aws CLI and a shell. */
+    image: string;
+}
+
+/**
+ * The upload container: runs after the snapshot (an init container then) and copies the newest
+ * snapshot to the bucket. HOME is an emptyDir: the CLI writes its cache there, and the root
+ * filesystem is read-only.
+ */
+function uploadContainer(o: BackupObjectStoreOptions, retention: number): k8s.types.input.core.v1.Container {
+    const fromClaim = (key: string) => ({ name: key, valueFrom: { configMapKeyRef: { name: o.bucketClaimName, key } } });
+    const fromSecret = (key: string) => ({ name: key, valueFrom: { secretKeyRef: { name: o.bucketClaimName, key } } });
+    return {
+        name: "upload",
+        image: o.image,
+        command: ["sh", "-ec", uploadScript(retention, o.prefix)],
+        env: [
+            fromClaim("BUCKET_HOST"), fromClaim("BUCKET_PORT"), fromClaim("BUCKET_NAME"),
+            fromSecret("AWS_ACCESS_KEY_ID"), fromSecret("AWS_SECRET_ACCESS_KEY"),
+            // Ceph RGW ignores the region, the CLI needs one
+            { name: "AWS_DEFAULT_REGION", value: "us-east-1" },
+            { name: "HOME", value: "/tmp" },
+        ],
+        resources: toK8s(jobResources),
+        securityContext: ETCD_CONTAINER_SECURITY,
+        volumeMounts: [{ name: "backups", mountPath: "/backups", readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
+    };
+}
+
+/** The CronJob that saves a snapshot to the backup PVC and keeps the newest `retention`, and with `objectStore` uploads it. */
 export function backupCronJobSpec(a: EtcdctlAccess, o: BackupJobOptions, images: ScriptImages, labels: Record<string, string>): k8s.types.input.batch.v1.CronJobSpec {
+    const snapshot: k8s.types.input.core.v1.Container = {
+        name: "snapshot",
+        image: images.etcd,
+        command: shellCommand(backupScript(o.retention)),
+        env: clientEnv(a),
+        resources: toK8s(jobResources),
+        securityContext: ETCD_CONTAINER_SECURITY,
+        volumeMounts: [clientMount, shellMount, { name: "backups", mountPath: "/backups" }],
+    };
     return {
         schedule: o.schedule,
         concurrencyPolicy: "Forbid",
@@ -134,17 +180,13 @@ export function backupCronJobSpec(a: EtcdctlAccess, o: BackupJobOptions, images:
                     spec: {
                         restartPolicy: "OnFailure",
                         securityContext: ETCD_POD_SECURITY,
-                        initContainers: [copyShell(images.busybox)],
-                        containers: [{
-                            name: "snapshot",
-                            image: images.etcd,
-                            command: shellCommand(backupScript(o.retention)),
-                            env: clientEnv(a),
-                            resources: toK8s(jobResources),
-                            securityContext: ETCD_CONTAINER_SECURITY,
-                            volumeMounts: [clientMount, shellMount, { name: "backups", mountPath: "/backups" }],
-                        }],
-                        volumes: [clientVolume(a), shellVolume, { name: "backups", persistentVolumeClaim: { claimName: o.claimName } }],
+                        // with an object store the snapshot runs first, as an init container, and the upload after it
+                        initContainers: o.objectStore ? [copyShell(images.busybox), snapshot] : [copyShell(images.busybox)],
+                        containers: o.objectStore ? [uploadContainer(o.objectStore, o.retention)] : [snapshot],
+                        volumes: [
+                            clientVolume(a), shellVolume, { name: "backups", persistentVolumeClaim: { claimName: o.claimName } },
+                            ...(o.objectStore ? [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }] : []),
+                        ],
                     },
                 },
             },
