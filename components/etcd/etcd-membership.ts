@@ -47,13 +47,15 @@ const INITIAL_CLUSTER_AWK = [
  * - otherwise join: `member add` (unless its peer URL is listed already, as for a member added
  *   before a crash, or one of the first members that was late), then start with `existing` and the
  *   member list as the initial cluster.
- * Needs POD_NAME, BOOTSTRAP_CLUSTER and ROOT_PASSWORD in the environment.
+ * Needs POD_NAME, BOOTSTRAP_CLUSTER and ROOT_PASSWORD in the environment. `paths` default to the
+ * member pod's (MEMBER_DATA_DIR, MEMBER_TLS_DIR).
  */
-export function memberStartScript(t: EtcdTopology): string {
+export function memberStartScript(t: EtcdTopology, paths: { dataDir?: string; tlsDir?: string } = {}): string {
     const clientPort = ETCD_PORTS.client;
+    const tls = paths.tlsDir ?? MEMBER_TLS_DIR;
     return [
         "set -eu",
-        `data=${MEMBER_DATA_DIR}`,
+        `data=${paths.dataDir ?? MEMBER_DATA_DIR}`,
         `self="${selfPeerUrl(t)}"`,
         "if ls \"$data\"/member/wal/*.wal >/dev/null 2>&1; then",
         "  echo \"etcd-start: data directory found, starting ${POD_NAME} from it\"",
@@ -63,7 +65,7 @@ export function memberStartScript(t: EtcdTopology): string {
         "rm -rf \"$data\"",
         `peers="$(printf '%s' "$BOOTSTRAP_CLUSTER" | awk -v RS=, -F= -v me="$POD_NAME" '$1 != me { sub(/:${ETCD_PORTS.peer}$/, ":${clientPort}", $2); printf "%s%s", s, $2; s = "," }')"`,
         "ctl() {",
-        `  etcdctl --endpoints="$peers" --cacert=${MEMBER_TLS_DIR}/ca.crt --cert=${MEMBER_TLS_DIR}/tls.crt --key=${MEMBER_TLS_DIR}/tls.key \\`,
+        `  etcdctl --endpoints="$peers" --cacert=${tls}/ca.crt --cert=${tls}/tls.crt --key=${tls}/tls.key \\`,
         "    --user=\"root:${ROOT_PASSWORD}\" --dial-timeout=2s --command-timeout=5s \"$@\"",
         "}",
         "list=\"\"",
