@@ -97,7 +97,12 @@ export function restoreEtcd(o: EtcdRestoreOptions): EtcdRestoreResult {
     }
     say("etcd-restore", `snapshot ${snapshot} checked:\n${check.trim()}`);
 
-    say("etcd-restore", `stopping the ${replicas} members of ${ns}/${STS}`);
+    // The members' PVCs are deleted on a scale-down (whenScaled: Delete, so a removed member's
+    // volume goes): keep them through this scale to 0, and put the policy back once all are up. A
+    // failed restore leaves Retain in place, so nothing deletes the volumes; `pulumi up` resets it.
+    const retention = sts.spec.persistentVolumeClaimRetentionPolicy ?? {};
+    must(["patch", "statefulset", "-n", ns, STS, "--type=merge", "-p", JSON.stringify({ spec: { persistentVolumeClaimRetentionPolicy: { ...retention, whenScaled: "Retain" } } })]);
+    say("etcd-restore", `stopping the ${replicas} members of ${ns}/${STS} (their PVCs kept)`);
     must(["scale", "statefulset", "-n", ns, STS, "--replicas=0"]);
     const selector = Object.entries(sts.spec.selector.matchLabels as Record<string, string>).map(([key, v]) => `${key}=${v}`).join(",");
     const stopBy = Date.now() + timeout * 1000;
@@ -117,5 +122,6 @@ export function restoreEtcd(o: EtcdRestoreOptions): EtcdRestoreResult {
     say("etcd-restore", `starting ${replicas} members from the restored data`);
     must(["scale", "statefulset", "-n", ns, STS, `--replicas=${replicas}`]);
     must(["rollout", "status", "statefulset", "-n", ns, STS, `--timeout=${timeout}s`]);
+    must(["patch", "statefulset", "-n", ns, STS, "--type=merge", "-p", JSON.stringify({ spec: { persistentVolumeClaimRetentionPolicy: retention } })]);
     return { snapshot, members: members.map((m) => m.name), token };
 }

@@ -186,6 +186,8 @@ export function etcdLifeSmoke(): void {
             assert.equal(done.code, 0, `${done.stderr}\n${k(["logs", "-n", NS, "job/life-backup", "--all-containers"]).stdout}`);
             put("/life/after-snapshot", "not-in-the-snapshot");
             const idsBefore = memberList().map((m) => m.id).sort();
+            const claims = () => ["etcd-0", "etcd-1", "etcd-2"].map((m) => mustK(["get", "pvc", "-n", NS, `data-${m}`, "-o", "jsonpath={.metadata.uid}"]).trim());
+            const claimsBefore = claims();
 
             const r = spawnSync("npm", ["run", "--silent", "etcd-restore", "--", "--namespace", NS, "--kubeconfig", KUBECONFIG], { cwd: ROOT, encoding: "utf8" });
             fs.writeFileSync(path.join(LOG_DIR, "etcd-restore.log"), `${r.stdout}\n${r.stderr}`);
@@ -193,6 +195,9 @@ export function etcdLifeSmoke(): void {
             assert.match(r.stdout, /restored etcd-0, etcd-1, etcd-2 from snapshot-\d{8}T\d{6}Z\.db/);
 
             assertMembers(3);
+            assert.deepEqual(claims(), claimsBefore, "the restore replaced member volumes instead of restoring into them");
+            const policy = mustK(["get", "statefulset", "-n", NS, "etcd", "-o", "jsonpath={.spec.persistentVolumeClaimRetentionPolicy.whenScaled}"]).trim();
+            assert.equal(policy, "Delete", "the restore did not put the PVC retention policy back");
             assert.notDeepEqual(memberList().map((m) => m.id).sort(), idsBefore, "the members kept their IDs: nothing was restored");
             assert.equal(get("/life/first"), "written-with-3");
             assert.equal(get("/life/five"), "written-with-5");
