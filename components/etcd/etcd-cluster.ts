@@ -2,7 +2,7 @@
  * etcd: the founding design's configuration store, as a TLS-everywhere StatefulSet with auth,
  * backups, defragmentation and a disruption budget that keeps quorum.
  *
- * Restore from a snapshot: see docs/etcd-restore.md.
+ * Restore from a snapshot: `npm run etcd-restore` (docs/etcd-restore.md).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
