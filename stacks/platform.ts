@@ -78,6 +78,7 @@ export function infraArgs(config: PlatformConfig): Pick<ContainerCloudArgs, "net
             proxy: r.proxy,
             gcSchedule: r.gcSchedule,
             tlsSecretName: r.tlsSecretName,
+            nodeTrust: r.nodeTrust,
         },
     };
 }
