@@ -24,6 +24,7 @@ import { metricsImages } from "./metrics-images";
 import { traefikImage } from "./router-image";
 import { etcdImage } from "./etcd-image";
 import { serviceImages } from "./service-images";
+import { consoleImages } from "./console-image";
 import { codeCenterImages } from "./code-center-images";
 import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from "./image-debian";
 import { PRUNED_PATHS, assembleRoot } from "./image-root";
@@ -238,6 +239,7 @@ export function localImages(): LocalImage[] {
         },
         etcdImage(DEFAULT_PATH),
         ...serviceImages(),
+        ...consoleImages(DEFAULT_PATH),
         ...metricsImages(),
         traefikImage(),
         ...codeCenterImages(),

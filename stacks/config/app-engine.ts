@@ -55,7 +55,7 @@ export const appEngineSchema = z.strictObject({
         /** Node count the audit multiplies DaemonSets by. */
         nodeCount: z.int().positive().default(1),
     }),
-    /** Manage System (Headlamp). */
+    /** Manage System (k9s in ttyd: components/app-engine/manage-system.ts). */
     manageSystem: z.strictObject({
         enabled,
         adminGroups: z.array(z.string().min(1)).default([]),

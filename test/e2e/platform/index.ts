@@ -8,6 +8,7 @@ import { registrySmoke } from "./registry";
 import { metricsServerSmoke } from "./metrics-server";
 import { etcdSmoke } from "./etcd";
 import { servicesSmoke } from "./services";
+import { consoleSmoke } from "./console";
 import { routerSmoke } from "./router";
 import { metricsSmoke } from "./metrics";
 import { codeCenterSmoke } from "./code-center";
@@ -20,6 +21,7 @@ export function platformSmoke(): void {
     metricsServerSmoke();
     etcdSmoke();
     servicesSmoke();
+    consoleSmoke();
     routerSmoke();
     metricsSmoke();
     codeCenterSmoke();
