@@ -113,9 +113,12 @@ export function registrySmoke(): void {
                 const ready = k(["wait", "--for=condition=Ready", "--timeout=180s", "-n", TENANT_NS, `pod/${name}`]);
                 const events = k(["get", "events", "-n", TENANT_NS, "--field-selector", `involvedObject.name=${name}`, "-o", "custom-columns=REASON:.reason,MESSAGE:.message"]).stdout;
                 assert.equal(ready.code, 0, `the pod did not start:\n${events}`);
+                // The kubelet pulled this reference (Always: no cached copy stands in for the pull)...
+                assert.ok(events.includes(`Successfully pulled image "${externalHost}/${TENANT_NS}/smoke:1"`), events);
+                // ...and runs the pushed content. (The imageID may name another repository holding the
+                // same digest, such as the host mirror's busybox: the runtime stores content once.)
                 const imageId = mustK(["get", "pod", "-n", TENANT_NS, name, "-o", "jsonpath={.status.containerStatuses[0].imageID}"]).trim();
-                assert.equal(imageId, `${externalHost}/${TENANT_NS}/smoke@${pushedDigest}`);
-                assert.match(events, /Successfully pulled image/);
+                assert.ok(imageId.endsWith(`@${pushedDigest}`), imageId);
             } finally {
                 k(["delete", "pod", "-n", TENANT_NS, name, "--wait=false"]);
             }
