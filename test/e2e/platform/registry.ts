@@ -19,7 +19,7 @@ import { craneTool } from "../../../scripts/lib/image-tools";
 import { ensureGoTool } from "../../../scripts/lib/tools";
 import { BUSYBOX_IMAGE } from "../../../components/versions";
 import { mirrorImage } from "../../../components/core/images";
-import { k, mustK } from "../../helpers/live-cluster";
+import { k, mustK, waitReady } from "../../helpers/live-cluster";
 import { applyObjects } from "../../../scripts/lib/kubectl";
 import { LOCAL_CLUSTER, localRegistry } from "../../../scripts/lib/local-cluster";
 import { localDomain } from "../../../scripts/lib/local-stack";
@@ -88,9 +88,8 @@ export function registrySmoke(): void {
             assert.ok(fs.readdirSync(path.join(dir, "pulled", "blobs", "sha256")).length >= 3, "the pulled layout has no config, manifest and layer");
         });
 
-        it("runs the pushed image in a tenant pod: the node's containerd pulls it from registry.<domain> through the router, trusting the platform CA", () => {
-            assert.match(pushedDigest, /^sha256:/, "the push test did not run");
-            const name = "registry-node-pull";
+        /** Runs the pushed image in a tenant pod named `name`, which its node pulls from registry.<domain>; checks the pull. */
+        function runFromPlatformRegistry(name: string): void {
             applyObjects([{
                 apiVersion: "v1",
                 kind: "Pod",
@@ -122,6 +121,32 @@ export function registrySmoke(): void {
             } finally {
                 k(["delete", "pod", "-n", TENANT_NS, name, "--wait=false"]);
             }
+        }
+
+        it("runs the pushed image in a tenant pod: the node's containerd pulls it from registry.<domain> through the router, trusting the platform CA", () => {
+            assert.match(pushedDigest, /^sha256:/, "the push test did not run");
+            runFromPlatformRegistry("registry-node-pull");
+        });
+
+        it("loses no image when the registry's pod is deleted, and nodes pull again once its new pod is Ready", async () => {
+            assert.match(pushedDigest, /^sha256:/, "the push test did not run");
+            const selector = "app.kubernetes.io/name=registry,app.kubernetes.io/component=registry";
+            const podsOf = () => mustK(["get", "pods", "-n", REGISTRY_NS, "-l", selector, "-o", "jsonpath={.items[*].metadata.name}"]).trim().split(/\s+/).filter((n) => n !== "");
+            const before = podsOf();
+            assert.ok(before.length > 0, "no registry pod");
+            mustK(["delete", "pod", "-n", REGISTRY_NS, ...before, "--timeout=120s"]);
+            // Its Deployment makes a new pod, on the same volume.
+            const deadline = Date.now() + 180_000;
+            let fresh: string[] = [];
+            while ((fresh = podsOf().filter((n) => !before.includes(n))).length === 0 && Date.now() < deadline) {
+                await new Promise((r) => setTimeout(r, 2000));
+            }
+            assert.ok(fresh.length > 0, `no new registry pod within 180 s (pods: ${podsOf().join(", ")})`);
+            waitReady(REGISTRY_NS, fresh);
+            const digest = craneIn(path.join(dir, "tenant"), ["digest", `${registryHost}/${TENANT_NS}/smoke:1`]);
+            assert.equal(digest.code, 0, digest.stderr);
+            assert.equal(digest.stdout.trim(), pushedDigest, "the image's digest changed across the registry's restart");
+            runFromPlatformRegistry("registry-node-pull-again");
         });
 
         it("refuses a pull and a push without credentials", () => {
