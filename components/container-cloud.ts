@@ -12,6 +12,7 @@ import { Flannel, FlannelArgs } from "./network/flannel";
 import { EtcdBackupArgs, EtcdCluster, EtcdClusterArgs } from "./etcd/etcd-cluster";
 import { RookCeph, RookCephArgs } from "./storage/rook-ceph";
 import { Registry, RegistryArgs } from "./registry/registry";
+import { RegistryNodeTrust } from "./registry/node-trust";
 import { CertificateAuthority } from "./secrets/certificate-authority";
 
 /** One team and its namespaces. */
@@ -56,6 +57,11 @@ export type RegistrySectionArgs = Omit<RegistryArgs, keyof CommonArgs | "domain"
     size?: string;
     /** Existing TLS Secret in the registry namespace. @default a certificate from the platform CA */
     tlsSecretName?: string;
+    /**
+     * Make every node's containerd trust the platform CA for `registry.<domain>` (RegistryNodeTrust),
+     * when the platform CA issues the registry's certificate. @default { enabled: true }
+     */
+    nodeTrust?: { enabled: boolean; certsDir?: string };
 };
 
 /** Arguments of `ContainerCloud`. */
@@ -155,7 +161,7 @@ export class ContainerCloud extends pulumi.ComponentResource {
         let registry: Registry | undefined;
         let registryContext: RegistryContext | undefined;
         if (reg?.enabled) {
-            const { enabled: _e, storage: kind, size, tlsSecretName, ...rest } = reg;
+            const { enabled: _e, storage: kind, size, tlsSecretName, nodeTrust, ...rest } = reg;
             let tls: RegistryArgs["tls"];
             if (tlsSecretName !== undefined) {
                 tls = { secretName: tlsSecretName };
@@ -173,6 +179,14 @@ export class ContainerCloud extends pulumi.ComponentResource {
                     : { type: "filesystem", storageClass: storage.blockStorageClass, size },
             }, child(afterStorage));
             registryContext = { host: registry.host, internalHost: registry.internalHost, dockerConfigJson: registry.dockerConfigJson };
+            if (this.platformCa && (nodeTrust?.enabled ?? true)) {
+                new RegistryNodeTrust(`${name}-registry-node-trust`, {
+                    ...common,
+                    registryHost: registry.host,
+                    caCertPem: this.platformCa.certPem,
+                    certsDir: nodeTrust?.certsDir,
+                }, { parent: this });
+            }
         }
 
         this.tenants = {};
