@@ -77,8 +77,10 @@ function assertMembers(n: number): void {
     assert.deepEqual((JSON.parse(health.stdout) as { health: boolean }[]).map((h) => h.health), expected.map(() => true));
 }
 
+/** The member container's log, with its previous run's when it restarted (the start script prints first). */
 function memberLog(pod: string): string {
-    return k(["logs", "-n", NS, pod, "-c", "etcd"]).stdout;
+    const previous = k(["logs", "-n", NS, pod, "-c", "etcd", "--previous"]);
+    return `${previous.code === 0 ? previous.stdout : ""}${k(["logs", "-n", NS, pod, "-c", "etcd"]).stdout}`;
 }
 
 function sleep(ms: number): void {
