@@ -72,8 +72,14 @@ function memberList(): { name: string; id: string }[] {
 function assertMembers(n: number): void {
     const expected = Array.from({ length: n }, (_, i) => `etcd-${i}`);
     assert.deepEqual(memberList().map((m) => m.name).sort(), expected);
-    const health = etcdctl(["endpoint", "health", "--cluster", "-w", "json"]);
-    assert.equal(health.code, 0, health.stderr);
+    // Ready (Pulumi's and the rollout's wait) comes a little before a member that just joined or
+    // restarted answers an authenticated request (seen: "unhealthy cluster" for a few seconds): bounded retry.
+    let health = etcdctl(["endpoint", "health", "--cluster", "-w", "json"]);
+    for (let i = 0; i < 20 && health.code !== 0; i++) {
+        sleep(3000);
+        health = etcdctl(["endpoint", "health", "--cluster", "-w", "json"]);
+    }
+    assert.equal(health.code, 0, health.stderr.slice(-2000));
     assert.deepEqual((JSON.parse(health.stdout) as { health: boolean }[]).map((h) => h.health), expected.map(() => true));
 }
 
