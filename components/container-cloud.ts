@@ -13,6 +13,8 @@ import { EtcdCluster, EtcdClusterArgs } from "./etcd/etcd-cluster";
 import { RookCeph, RookCephArgs } from "./storage/rook-ceph";
 import { Registry, RegistryArgs } from "./registry/registry";
 import { CertificateAuthority } from "./secrets/certificate-authority";
+import { TenantAdmission, TenantAdmissionArgs } from "./tenancy/tenant-admission";
+import { DEFAULT_TENANT_RULE_PARAMS } from "./core/tenant-rules";
 
 /** One team and its namespaces. */
 export interface TeamArgs {
@@ -72,6 +74,12 @@ export interface ContainerCloudArgs extends CommonArgs {
     storage?: StorageSectionArgs;
     /** Image registry. @default { enabled: false } */
     registry?: RegistrySectionArgs;
+    /**
+     * The tenant rules at admission time (always on): the environment's values, the same as its
+     * policy-pack config (stacks read them from policies/config/<env>.json).
+     * @default DEFAULT_TENANT_RULE_PARAMS (the pack's rule defaults)
+     */
+    admission?: Omit<TenantAdmissionArgs, keyof CommonArgs>;
 }
 
 /** The whole container cloud for one environment. */
@@ -90,6 +98,8 @@ export class ContainerCloud extends pulumi.ComponentResource {
     public readonly registry?: Registry;
     /** The platform CA (signs the registry certificate), when the registry needs one. */
     public readonly platformCa?: CertificateAuthority;
+    /** The tenant rules' admission policies. */
+    public readonly admission: TenantAdmission;
 
     constructor(name: string, args: ContainerCloudArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:index:ContainerCloud", name, {}, opts);
@@ -163,6 +173,9 @@ export class ContainerCloud extends pulumi.ComponentResource {
             }, child(afterStorage));
             registryContext = { host: registry.host, internalHost: registry.internalHost, dockerConfigJson: registry.dockerConfigJson };
         }
+
+        // Pulumi itself is exempt (system:masters), so nothing of the platform waits for the policies.
+        this.admission = new TenantAdmission(`${name}-admission`, { ...common, ...(args.admission ?? DEFAULT_TENANT_RULE_PARAMS) }, { parent: this });
 
         this.tenants = {};
         const tenantContexts: PlatformContext["tenants"] = {};

@@ -14,6 +14,7 @@ import { resources } from "../core/resources";
 import { FLUENT_BIT_IMAGE, LOKI_IMAGE } from "../versions";
 import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** Options of `renderFluentBitConfig`. */
 export interface FluentBitConfigOptions {
@@ -189,7 +190,7 @@ export class LogCenter extends pulumi.ComponentResource {
 
         // Fluent Bit needs hostPath and root: the namespace is privileged, and only it.
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...standardLabels(nsName, "log-center", args.labels), "pod-security.kubernetes.io/enforce": "privileged" } },
+            metadata: { name: nsName, labels: { ...standardLabels(nsName, "log-center", args.labels), ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "privileged" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
 
