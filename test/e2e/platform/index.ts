@@ -11,6 +11,7 @@ import { servicesSmoke } from "./services";
 import { routerSmoke } from "./router";
 import { metricsSmoke } from "./metrics";
 import { codeCenterSmoke } from "./code-center";
+import { admissionSmoke } from "./admission";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
@@ -22,4 +23,5 @@ export function platformSmoke(): void {
     routerSmoke();
     metricsSmoke();
     codeCenterSmoke();
+    admissionSmoke();
 }
