@@ -12,6 +12,7 @@ import { Flannel, FlannelArgs } from "./network/flannel";
 import { EtcdCluster, EtcdClusterArgs } from "./etcd/etcd-cluster";
 import { RookCeph, RookCephArgs } from "./storage/rook-ceph";
 import { Registry, RegistryArgs } from "./registry/registry";
+import { RegistryNodeTrust } from "./registry/node-trust";
 import { CertificateAuthority } from "./secrets/certificate-authority";
 import { TenantAdmission, TenantAdmissionArgs } from "./tenancy/tenant-admission";
 import { DEFAULT_TENANT_RULE_PARAMS } from "./core/tenant-rules";
@@ -56,6 +57,11 @@ export type RegistrySectionArgs = Omit<RegistryArgs, keyof CommonArgs | "domain"
     size?: string;
     /** Existing TLS Secret in the registry namespace. @default a certificate from the platform CA */
     tlsSecretName?: string;
+    /**
+     * Make every node's containerd trust the platform CA for `registry.<domain>` (RegistryNodeTrust),
+     * when the platform CA issues the registry's certificate. @default { enabled: true }
+     */
+    nodeTrust?: { enabled: boolean; certsDir?: string };
 };
 
 /** Arguments of `ContainerCloud`. */
@@ -154,7 +160,7 @@ export class ContainerCloud extends pulumi.ComponentResource {
         let registry: Registry | undefined;
         let registryContext: RegistryContext | undefined;
         if (reg?.enabled) {
-            const { enabled: _e, storage: kind, size, tlsSecretName, ...rest } = reg;
+            const { enabled: _e, storage: kind, size, tlsSecretName, nodeTrust, ...rest } = reg;
             let tls: RegistryArgs["tls"];
             if (tlsSecretName !== undefined) {
                 tls = { secretName: tlsSecretName };
@@ -172,6 +178,14 @@ export class ContainerCloud extends pulumi.ComponentResource {
                     : { type: "filesystem", storageClass: storage.blockStorageClass, size },
             }, child(afterStorage));
             registryContext = { host: registry.host, internalHost: registry.internalHost, dockerConfigJson: registry.dockerConfigJson };
+            if (this.platformCa && (nodeTrust?.enabled ?? true)) {
+                new RegistryNodeTrust(`${name}-registry-node-trust`, {
+                    ...common,
+                    registryHost: registry.host,
+                    caCertPem: this.platformCa.certPem,
+                    certsDir: nodeTrust?.certsDir,
+                }, { parent: this });
+            }
         }
 
         // Pulumi itself is exempt (system:masters), so nothing of the platform waits for the policies.

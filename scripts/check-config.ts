@@ -1,11 +1,13 @@
 /**
- * `npm run check-config -- FILE...`: validates stack files against the config schema without running
- * Pulumi. Prints one line per problem (file, key path, bad value, what is allowed) and exits 1 if
+ * `npm run check-config -- FILE...`: validates stack files against the config schema, and the stack's
+ * apps against that config (the checks the program runs first), without running Pulumi. Prints one line per problem (file, key path, bad value, what is allowed) and exits 1 if
  * any file has a problem. Never prints a stack trace.
  */
 import * as path from "path";
 import { formatIssue, parsePlatformConfig } from "../stacks/config";
 import { readStackConfig } from "./lib/stack-file";
+import { stackApps } from "../stacks/config/apps";
+import { ROOT } from "./lib/paths";
 
 function main(files: string[]): number {
     if (files.length === 0) {
@@ -23,7 +25,16 @@ function main(files: string[]): number {
         }
         const result = parsePlatformConfig(read.raw);
         if (result.ok) {
-            console.log(`${shown}: ok (${result.config.environment})`);
+            // The stack's apps too, checked against this config as the program checks them.
+            const apps = stackApps(result.config, ROOT);
+            if (apps.ok) {
+                console.log(`${shown}: ok (${result.config.environment}, ${apps.apps.length} apps)`);
+                continue;
+            }
+            bad++;
+            for (const e of apps.errors) {
+                console.log(`${shown}: ${e}`);
+            }
             continue;
         }
         bad++;

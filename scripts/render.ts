@@ -50,9 +50,10 @@ export interface ThrowawayStack {
 
 /**
  * Creates a throwaway stack with ENV's stack config and a render-only cluster target writing to
- * `out`, runs `fn` with it, and removes the stack, its file and its backend afterwards.
+ * `out` (and `extraConfig`'s keys over the file's), runs `fn` with it, and removes the stack, its
+ * file and its backend afterwards.
  */
-export async function withThrowawayStack<T>(envName: string, out: string, fn: (s: ThrowawayStack) => Promise<T>): Promise<T> {
+export async function withThrowawayStack<T>(envName: string, out: string, fn: (s: ThrowawayStack) => Promise<T>, extraConfig: Record<string, unknown> = {}): Promise<T> {
     const source = path.join(ROOT, "stacks", `Pulumi.${envName}.yaml`);
     if (!fs.existsSync(source)) {
         throw new Error(`no stack file for environment "${envName}": expected ${path.relative(ROOT, source)}`);
@@ -65,6 +66,7 @@ export async function withThrowawayStack<T>(envName: string, out: string, fn: (s
         }
     }
     config["containercloud:cluster"] = { mode: "render", renderDir: path.resolve(out) };
+    Object.assign(config, extraConfig);
     const stack = `render-${envName}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const stackFile = path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`);
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), "containercloud-render-"));

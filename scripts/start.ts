@@ -13,6 +13,7 @@ import { pulumiInherit, pulumiSync, selectOrCreateStack } from "./lib/pulumi";
 import { yamlFiles } from "./render";
 import { KUBECONFIG, localUp } from "./lib/local-cluster";
 import { localCidrs, localStorageClasses } from "./lib/local-stack";
+import { publishLocalDns } from "./lib/local-dns";
 
 const STACK = "local";
 
@@ -64,6 +65,10 @@ async function main(): Promise<void> {
     const code = await pulumiInherit(["up", "--yes", "--skip-preview", "-s", STACK]);
     if (code !== 0) {
         throw new Error(`pulumi up of the ${STACK} stack failed (exit ${code}); see the output above`);
+    }
+    if (cluster.mode === "local") {
+        const records = publishLocalDns();
+        say("start", `local DNS on the nodes: ${Object.entries(records).map(([n, ip]) => `${n} → ${ip}`).join(", ")}`);
     }
     const summary = stackSummary(STACK);
     const components = Object.entries(summary.byType)

@@ -5,7 +5,7 @@ import { ContainerCloud, ContainerCloudArgs } from "../components/container-clou
 import { AppEngine } from "../components/app-engine";
 import { PlatformConfig } from "./config";
 import { appEngineArgsFromConfig } from "./config/app-engine";
-import { loadStackApps } from "./config/apps";
+import { stackApps } from "./config/apps";
 import { tenantRuleParamsFor } from "./config/admission";
 
 /** The project root: app folders and source builds are relative to it. */
@@ -79,12 +79,18 @@ export function infraArgs(config: PlatformConfig): Pick<ContainerCloudArgs, "net
             proxy: r.proxy,
             gcSchedule: r.gcSchedule,
             tlsSecretName: r.tlsSecretName,
+            nodeTrust: r.nodeTrust,
         },
     };
 }
 
 /** Creates the `ContainerCloud` for a stack config. */
 export function buildPlatform(config: PlatformConfig, opts?: pulumi.ComponentResourceOptions): Platform {
+    // The apps first: a bad one stops the program before any resource is registered.
+    const apps = stackApps(config, PROJECT_DIR);
+    if (!apps.ok) {
+        throw new pulumi.RunError(`invalid app manifests (nothing was deployed):\n${apps.errors.join("\n")}`);
+    }
     const teams = Object.fromEntries(Object.entries(config.tenancy.teams).map(([team, t]) => [team, {
         namespaces: t.namespaces,
         quota: t.quota ?? config.tenancy.defaultQuota,
@@ -101,10 +107,6 @@ export function buildPlatform(config: PlatformConfig, opts?: pulumi.ComponentRes
         ...infraArgs(config),
     }, opts);
 
-    const apps = loadStackApps(config.apps, PROJECT_DIR);
-    if (!apps.ok) {
-        throw new pulumi.RunError(`invalid app manifests (nothing was deployed):\n${apps.errors.join("\n")}`);
-    }
     const quotas = Object.fromEntries(Object.entries(config.tenancy.teams).map(([t, v]) => [t, v.quota ?? config.tenancy.defaultQuota]));
     const engineArgs = appEngineArgsFromConfig(config.appEngine, apps.apps, quotas);
     // Parented to the cloud so it inherits the stack's kubernetes provider and image mirror.

@@ -12,7 +12,7 @@ import * as z from "zod";
 import { isPinned } from "../core/images";
 import { ResourceRequirements } from "../core/types";
 import { parseBytes, parseMillicores } from "../core/resources";
-import { cpuMemory, describeValue, dnsLabel, valueAt } from "../core/validators";
+import { cpuMemory, describeValue, dnsLabel, dnsName, valueAt } from "../core/validators";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -98,7 +98,7 @@ const secretRef = z.strictObject({
 
 const routeSchema = z.strictObject({
     /** Host name. @default `<app>.<team>.<domain>` */
-    host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, "must be a DNS name such as shop.example.com").optional(),
+    host: dnsName.optional(),
     /** Path prefixes. @default ["/"] */
     paths: z.array(z.string().startsWith("/", "must start with '/'")).min(1).default(["/"]),
     /** TLS: true uses the router's default (wildcard) certificate; a string names a TLS Secret in the app's namespace. @default true */

@@ -7,6 +7,8 @@ import * as z from "zod";
 
 /** A DNS-1123 label: what Kubernetes accepts as a namespace or object name segment (at most 63 characters). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A DNS name of two labels or more, the last alphabetic: a host such as `shop.example.com`. */
+export const DNS_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/;
 /** A CPU quantity as the platform writes it: cores (`2`, `0.5`) or millicores (`250m`). */
 export const CPU_QUANTITY = /^\d+(\.\d+)?m?$/;
 /** A memory or storage quantity as the platform writes it: bytes with an optional binary or decimal suffix. */
@@ -14,6 +16,8 @@ export const BYTE_QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
 
 /** A DNS-1123 label. */
 export const dnsLabel = z.string().regex(DNS_LABEL, "must be a DNS label: lower-case letters, digits and '-'");
+/** A host name, e.g. `shop.example.com`. */
+export const dnsName = z.string().regex(DNS_NAME, "must be a DNS name such as shop.example.com");
 /** Kubernetes CPU quantity, e.g. `250m` or `2`. */
 export const cpuQuantity = z.string().regex(CPU_QUANTITY, "must be a CPU quantity such as 250m or 2");
 /** Kubernetes memory/storage quantity, e.g. `512Mi` or `10Gi`. */

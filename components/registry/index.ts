@@ -5,3 +5,5 @@ export {
     REGISTRY_PORTS, renderRegistryConfig, maintenanceSection, readOnlyOverride, garbageCollectSteps, renderDockerConfigJson, htpasswdLine,
 } from "./registry-config";
 export type { RegistryConfigOptions, RegistryStorageKind } from "./registry-config";
+export { RegistryNodeTrust, CONTAINERD_CERTS_DIR, renderTrustedRegistryHosts, nodeTrustScript } from "./node-trust";
+export type { RegistryNodeTrustArgs } from "./node-trust";

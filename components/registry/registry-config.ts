@@ -117,3 +117,40 @@ export function renderDockerConfigJson(hosts: string[], username: string, passwo
 export function htpasswdLine(username: string, bcryptHash: string): string {
     return `${username}:${bcryptHash}\n`;
 }
+
+/** containerd's default registry config folder (CRI `config_path`). */
+export const CONTAINERD_CERTS_DIR = "/etc/containerd/certs.d";
+
+/** containerd's hosts.toml for a TLS registry whose certificate the CA at `caPath` issued. */
+export function renderTrustedRegistryHosts(registryHost: string, caPath: string): string {
+    if (!/^[a-z0-9.-]+(:\d+)?$/.test(registryHost)) {
+        throw new Error(`registry node trust: registryHost must be host[:port] without a scheme or path (got "${registryHost}")`);
+    }
+    return [
+        `server = "https://${registryHost}"`,
+        "",
+        `[host."https://${registryHost}"]`,
+        `  capabilities = ["pull", "resolve"]`,
+        `  ca = "${caPath}"`,
+        "",
+    ].join("\n");
+}
+
+/**
+ * The node agent's script: copies the config into the node's folder (each file through a rename,
+ * so containerd never reads half a file), then again every five minutes (a node whose folder was
+ * wiped gets it back), until stopped.
+ */
+export function nodeTrustScript(hostDir: string): string {
+    return [
+        "set -e",
+        "install_config() {",
+        `  mkdir -p "${hostDir}"`,
+        "  for f in ca.crt hosts.toml; do",
+        `    cp "/config/$f" "${hostDir}/.$f.new" && mv "${hostDir}/.$f.new" "${hostDir}/$f"`,
+        "  done",
+        "}",
+        "trap 'exit 0' TERM",
+        "while true; do install_config; sleep 300 & wait $!; done",
+    ].join("\n");
+}

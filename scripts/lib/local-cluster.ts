@@ -34,6 +34,7 @@ import { coreDnsObjects } from "./cluster-addons";
 import { hostAddress } from "../../components/network/cidr";
 import { COREDNS_IMAGE, PAUSE_IMAGE } from "../../components/versions";
 import { mirrorImage } from "../../components/core/images";
+import { CONTAINERD_CERTS_DIR } from "../../components/registry/registry-config";
 
 /** Folder of the local cluster's files. */
 export const LOCAL_DIR = path.join(STATE, "local");
@@ -241,11 +242,18 @@ export async function localUp(opts: LocalUpOptions): Promise<boolean> {
     return !running;
 }
 
+/** Each node's own hosts file (bound at the node's /etc/hosts): the local cluster's DNS (local-dns.ts). */
+export function localNodeHostsFiles(): string[] {
+    return LOCAL_NODES.map((n) => nodePaths(NODES_DIR, n.name).binds.find((b) => b.target === "/etc/hosts")!.source);
+}
+
 /** Writes a node's containerd, kubelet and kube-proxy files; returns their paths. */
 function writeNodeFiles(node: RealNode, layout: ClusterLayout, dnsIp: string, runtime: NodeRuntime) {
     const dir = path.join(NODES_DIR, node.name);
     const info = { dnsIp, podCidr: layout.podCidr, caFile: path.join(pkiDir(layout), "ca.crt"), pkiDir: pkiDir(layout) };
-    const registryHosts = path.join(dir, "certs.d");
+    // The node's /etc/containerd/certs.d (its own folder, bound there by the node's holder): the host
+    // registry's hosts.toml from here, the platform registry's from the platform's node trust.
+    const registryHosts = nodePaths(NODES_DIR, node.name).binds.find((b) => b.target === CONTAINERD_CERTS_DIR)!.source;
     const reg = localRegistry();
     fs.mkdirSync(path.join(registryHosts, reg), { recursive: true });
     fs.writeFileSync(path.join(registryHosts, reg, "hosts.toml"), renderRegistryHosts(reg));
@@ -255,7 +263,7 @@ function writeNodeFiles(node: RealNode, layout: ClusterLayout, dnsIp: string, ru
         state: "/run/containerd",
         address: "/run/containerd/containerd.sock",
         sandboxImage: mirrorImage(PAUSE_IMAGE, reg),
-        registryConfigDir: registryHosts,
+        registryConfigDir: CONTAINERD_CERTS_DIR,
         shimPath: runtime.shim,
         runcPath: runtime.runc,
         cniBinDir: "/opt/cni/bin",

@@ -38,3 +38,8 @@ export function localStorageClasses(): string[] {
     }
     return [...names];
 }
+
+/** The local stack's base domain (`registry.<domain>` and the apps' hosts). */
+export function localDomain(): string {
+    return localConfig().domain;
+}

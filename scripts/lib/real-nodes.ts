@@ -41,7 +41,15 @@ export { NODE_ROLE_LABEL };
 export const NODE_PRIVATE_PATHS = [
     "/etc/cni/net.d", "/opt/cni/bin", "/run/flannel", "/var/lib/kubelet", "/var/lib/containerd",
     "/run/containerd", "/var/log/pods", "/var/log/containers", "/run/nri",
+    // containerd's registry config (its CRI config_path): the platform's node trust writes here.
+    "/etc/containerd/certs.d",
 ] as const;
+
+/**
+ * Files a node owns, bind-mounted the same way: its hosts file is the local cluster's DNS for the
+ * platform's names (scripts/lib/local-dns.ts), as a site's DNS is for its nodes.
+ */
+export const NODE_PRIVATE_FILES = ["/etc/hosts"] as const;
 
 /** The cgroup v1 hierarchies a node's cgroups are made in. */
 export const CGROUP_HIERARCHIES = ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd"] as const;
@@ -116,8 +124,8 @@ export function kubeProxyConfig(node: RealNode, c: NodeClusterInfo, kubeconfig: 
 export interface NodePaths {
     /** The node's folder. */
     dir: string;
-    /** Bind source of each private path. */
-    binds: { source: string; target: string }[];
+    /** Bind source of each private path, folders first, then files. */
+    binds: { source: string; target: string; file?: boolean }[];
 }
 
 /** The node's folder and the bind source of each private path. */
@@ -125,7 +133,10 @@ export function nodePaths(nodesDir: string, node: string): NodePaths {
     const dir = path.join(nodesDir, node);
     return {
         dir,
-        binds: NODE_PRIVATE_PATHS.map((target) => ({ source: path.join(dir, "fs", target.slice(1).replace(/\//g, "-")), target })),
+        binds: [
+            ...NODE_PRIVATE_PATHS.map((target) => ({ source: path.join(dir, "fs", target.slice(1).replace(/\//g, "-")), target })),
+            ...NODE_PRIVATE_FILES.map((target) => ({ source: path.join(dir, "fs", target.slice(1).replace(/\//g, "-")), target, file: true })),
+        ],
     };
 }
 
@@ -202,6 +213,13 @@ export async function startNode(dirs: DaemonDirs, nodesDir: string, node: RealNo
     const [holder, containerd, kubelet, proxy] = nodeDaemons(node.name);
     if (runningPid(dirs, holder) === undefined) {
         for (const b of p.binds) {
+            if (b.file) {
+                // The node starts from the host's copy (a node restarted keeps what it had).
+                if (!fs.existsSync(b.source)) {
+                    fs.copyFileSync(b.target, b.source);
+                }
+                continue;
+            }
             fs.mkdirSync(b.source, { recursive: true });
             fs.mkdirSync(b.target, { recursive: true });
         }
@@ -254,7 +272,7 @@ async function waitForBinds(pid: number, count: number): Promise<void> {
             return false;
         }
         const targets = fs.readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").map((l) => l.split(" ")[4]);
-        return targets.filter((t) => (NODE_PRIVATE_PATHS as readonly string[]).includes(t)).length >= count;
+        return targets.filter((t) => ([...NODE_PRIVATE_PATHS, ...NODE_PRIVATE_FILES] as readonly string[]).includes(t)).length >= count;
     };
     await waitFor(`the node holder (pid ${pid}) to make its bind mounts`, bound, 10_000, 100);
 }

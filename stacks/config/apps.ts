@@ -7,6 +7,8 @@ import * as path from "path";
 import * as z from "zod";
 import { AppsLoadResult, loadApps } from "../../components/app-engine/app-manifest";
 import { Section } from "./profile";
+import { checkApps } from "./app-checks";
+import type { PlatformConfig } from "./index";
 
 /** Schema of the `containercloud:apps` key. */
 export const appsSchema = z.strictObject({
@@ -37,4 +39,17 @@ export const appsSection: Section<typeof appsSchema> = {
 export function loadStackApps(apps: AppsConfig, projectDir: string): AppsLoadResult {
     const dir = apps.appDir === "" ? undefined : path.resolve(projectDir, apps.appDir);
     return loadApps(dir, apps.inline, "containercloud:apps.inline");
+}
+
+/**
+ * The stack's apps, loaded, validated and checked against the config (teams, route ownership):
+ * what the program and `check-config` both run before anything changes.
+ */
+export function stackApps(config: PlatformConfig, projectDir: string): AppsLoadResult {
+    const loaded = loadStackApps(config.apps, projectDir);
+    if (!loaded.ok) {
+        return loaded;
+    }
+    const problems = checkApps(config, loaded.apps);
+    return problems.length === 0 ? loaded : { ok: false, errors: problems };
 }

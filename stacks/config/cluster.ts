@@ -1,6 +1,7 @@
 /** Stack config sections `cluster` (where the platform is deployed) and the top-level platform values. */
 import * as z from "zod";
 import { Section } from "./profile";
+import { DNS_NAME } from "../../components/core/validators";
 
 /** Where `pulumi up` sends the Kubernetes objects. */
 export const clusterSchema = z.discriminatedUnion("mode", [
@@ -35,7 +36,7 @@ export const clusterSection: Section<typeof clusterSchema> = {
 };
 
 /** Base domain: apps get `<app>.<team>.<domain>`, the platform `console.<domain>`, `registry.<domain>`... */
-export const domainSchema = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, "a DNS domain such as apps.example.com");
+export const domainSchema = z.string().regex(DNS_NAME, "a DNS domain such as apps.example.com");
 
 /** Registry host (optionally with a path) that replaces the registry of every image. */
 export const imageMirrorSchema = z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._/-]+)?$/, "a registry host such as mirror.example.com:5000").optional();

@@ -21,6 +21,15 @@ export const registrySchema = z.strictObject({
     gcSchedule: z.string().min(9).default("0 3 * * 6"),
     /** An existing kubernetes.io/tls Secret in the namespace. @default a certificate from the platform CA */
     tlsSecretName: z.string().min(1).optional(),
+    /**
+     * Every node's containerd trusts the platform CA for `registry.<domain>`: a DaemonSet writes
+     * `<certsDir>/registry.<domain>/hosts.toml` and the CA (only with the platform CA's certificate).
+     */
+    nodeTrust: z.strictObject({
+        enabled: z.boolean().default(true),
+        /** The nodes' containerd registry config folder (its CRI `config_path`). */
+        certsDir: z.string().regex(/^\//, "must be an absolute path").default("/etc/containerd/certs.d"),
+    }).default({ enabled: true, certsDir: "/etc/containerd/certs.d" }),
 });
 
 /** Per-environment defaults of `containercloud:registry`. */

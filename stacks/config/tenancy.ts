@@ -1,7 +1,7 @@
 /** Stack config section `tenancy`: the teams and their namespaces, quotas and limits. */
 import * as z from "zod";
 import { Section } from "./profile";
-import { byteQuantity, cpuMemory, cpuQuantity, dnsLabel } from "../../components/core/validators";
+import { byteQuantity, cpuMemory, cpuQuantity, dnsLabel, dnsName } from "../../components/core/validators";
 
 const quotaSchema = z.strictObject({
     requestsCpu: cpuQuantity,
@@ -27,6 +27,11 @@ const teamSchema = z.strictObject({
     }).default({ admins: [], developers: [], viewers: [] }),
     /** Pod Security level. @default "restricted" */
     podSecurity: z.enum(["privileged", "baseline", "restricted"]).default("restricted"),
+    /**
+     * Hosts outside `<team>.<domain>` that the team's apps may route (the platform assigns them;
+     * a host belongs to one team). @default []
+     */
+    hosts: z.array(dnsName).default([]),
 });
 
 /** Schema of `containercloud:tenancy`. */

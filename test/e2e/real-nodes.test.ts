@@ -16,6 +16,7 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import { KUBECONFIG, LOCAL_CLUSTER, LOCAL_NODES, localDown, localIsUp, localLeftovers, localUp } from "../../scripts/lib/local-cluster";
 import { localCidrs, localStorageClasses } from "../../scripts/lib/local-stack";
+import { publishLocalDns } from "../../scripts/lib/local-dns";
 import { applyObjects } from "../../scripts/lib/kubectl";
 import { ensureToolchain } from "../../scripts/lib/setup";
 import { pulumiSync } from "../../scripts/lib/pulumi";
@@ -58,6 +59,8 @@ before(async () => {
     assert.equal(up.code, 0, `pulumi up failed; see ${path.relative(ROOT, LOG_DIR)}/up.log\n${diagnostics(up.stdout)}\n${up.stderr.slice(-3000)}\n${up.code === 0 ? "" : clusterSnapshot()}`);
     mustK(["wait", "--for=condition=Ready", "--timeout=180s", "node", "--all"]);
     mustK(["rollout", "status", "-n", "kube-system", "deployment/coredns", "--timeout=180s"]);
+    // As `npm start` does after its up: the nodes resolve registry.<domain> to the router.
+    publishLocalDns();
     applyObjects([{ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } }], LOCAL_CLUSTER);
 });
 

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { NODE_PRIVATE_PATHS, NODE_ROLE_LABEL, holderScript, kubeProxyConfig, kubeletConfig, nodePaths } from "../../scripts/lib/real-nodes";
+import { NODE_PRIVATE_FILES, NODE_PRIVATE_PATHS, NODE_ROLE_LABEL, holderScript, kubeProxyConfig, kubeletConfig, nodePaths } from "../../scripts/lib/real-nodes";
 import { chainCleanup, vethName } from "../../scripts/lib/node-network";
 import { apiServerArgs, controllerManagerArgs, etcdArgs } from "../../scripts/lib/control-plane";
 import { extensions, subject } from "../../scripts/lib/local-pki";
@@ -47,13 +47,15 @@ describe("kubeProxyConfig", () => {
 describe("node namespaces", () => {
     it("binds every private path from the node's own folder", () => {
         const p = nodePaths("/n", "worker-1");
-        assert.deepEqual(p.binds.map((b) => b.target), [...NODE_PRIVATE_PATHS]);
+        assert.deepEqual(p.binds.map((b) => b.target), [...NODE_PRIVATE_PATHS, ...NODE_PRIVATE_FILES]);
+        assert.deepEqual(p.binds.filter((b) => b.file).map((b) => b.target), ["/etc/hosts"]);
+        assert.ok(NODE_PRIVATE_PATHS.includes("/etc/containerd/certs.d"), "containerd's registry config folder is the node's own");
         assert.ok(p.binds.every((b) => b.source.startsWith("/n/worker-1/fs/")));
         assert.equal(new Set(p.binds.map((b) => b.source)).size, p.binds.length);
     });
     it("has the holder bind every path before it sleeps", () => {
         const script = holderScript(nodePaths("/n", "worker-1").binds);
-        assert.equal(script.split("\n").filter((l) => l.startsWith("mount --bind")).length, NODE_PRIVATE_PATHS.length);
+        assert.equal(script.split("\n").filter((l) => l.startsWith("mount --bind")).length, NODE_PRIVATE_PATHS.length + NODE_PRIVATE_FILES.length);
         assert.ok(script.trim().endsWith("exec sleep infinity"));
     });
     it("names veths within the kernel's 15 characters", () => {

@@ -1,7 +1,8 @@
 /**
  * The App Router on the live local stack: Traefik routes requests for the example app's hosts to
  * its pod, over HTTP and over HTTPS with the router's default certificate, which the platform CA
- * issued. Requests go from the host (edge-1 shares its network) to the router's Service.
+ * issued; and the weighted split of the app's canary. Requests go from the host (edge-1 shares its
+ * network) to the router's Service.
  */
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -67,6 +68,21 @@ export function routerSmoke(): void {
         it("refuses a certificate check against another CA (the check is real)", () => {
             const other = spawnSync("curl", ["-sS", "--max-time", "10", "--resolve", `${HOSTS[0]}:443:${ip}`, "--cacert", "/etc/ssl/certs/ca-certificates.crt", `https://${HOSTS[0]}/`], { encoding: "utf8" });
             assert.notEqual(other.status, 0, "curl accepted the router's certificate with the system CAs only");
+        });
+
+        it("splits the app's traffic by the canary's weight: 15-25% of 1,000 requests reach the canary (weight 20)", () => {
+            mustK(["rollout", "status", "-n", "shop", "deployment/shop-web-web-canary", "--timeout=300s"]);
+            const host = HOSTS[0];
+            // One curl, one connection, 1,000 requests: each answers the name of the pod that served it.
+            const urls = Array.from({ length: 1000 }, () => `http://${host}/whoami`);
+            const r = spawnSync("curl", ["-sS", "--fail", "--max-time", "120", "--resolve", `${host}:80:${ip}`, ...urls], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+            assert.equal(r.status, 0, r.stderr);
+            const pods = r.stdout.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+            assert.equal(pods.length, 1000, `expected 1000 answers, got ${pods.length}`);
+            const canary = pods.filter((p) => p.startsWith("shop-web-web-canary-")).length;
+            const stable = pods.filter((p) => !p.startsWith("shop-web-web-canary-") && p.startsWith("shop-web-web-")).length;
+            assert.equal(canary + stable, 1000, `answers from other pods: ${[...new Set(pods)].join(", ")}`);
+            assert.ok(canary >= 150 && canary <= 250, `the canary served ${canary} of 1000 requests`);
         });
 
         it("answers 404 for a host no Ingress routes", () => {
