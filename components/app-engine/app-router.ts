@@ -22,6 +22,7 @@ import {
 } from "./workload";
 import { DYNAMIC_DIR, DYNAMIC_FILE, ROUTER_PORTS, TRAEFIK_CONTROLLER, renderDynamicConfig, renderTraefikArgs } from "./router-config";
 import { TrafficSplitInput } from "./traffic-split";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** Namespace label tenant NetworkPolicies allow traffic from. */
 export const ROUTER_NAMESPACE_LABELS = { "containercloud.io/role": "router" };
@@ -166,7 +167,7 @@ export class AppRouter extends pulumi.ComponentResource {
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
             metadata: {
                 name: nsName,
-                labels: { ...labels, ...ROUTER_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" },
+                labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, ...ROUTER_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" },
             },
         }, { parent: this });
         const namespace = ns.metadata.name;

@@ -25,6 +25,7 @@ import { BackingService } from "./backing-service";
 import { RandomSecret } from "../secrets";
 import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -158,7 +159,7 @@ export class CodeCenter extends pulumi.ComponentResource {
         const host = platformHosts(args.domain).git;
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...standardLabels(nsName, "code-center", args.labels), "pod-security.kubernetes.io/enforce": "restricted" } },
+            metadata: { name: nsName, labels: { ...standardLabels(nsName, "code-center", args.labels), ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
 
@@ -275,7 +276,7 @@ export class CodeCenter extends pulumi.ComponentResource {
     private builder(name: string, args: CodeCenterArgs, registry: NonNullable<CodeCenterArgs["registry"]>, codeNsName: string, buildNsName: string, builderRes: ResourceRequirements): void {
         const bk = { labels: standardLabels("buildkitd", "code-center", args.labels), selector: selectorLabels("buildkitd", "code-center") };
         const bns = new k8s.core.v1.Namespace(`${name}-builds-ns`, {
-            metadata: { name: buildNsName, labels: { ...standardLabels(buildNsName, "code-center", args.labels), "pod-security.kubernetes.io/enforce": "privileged" } },
+            metadata: { name: buildNsName, labels: { ...standardLabels(buildNsName, "code-center", args.labels), ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "privileged" } },
         }, { parent: this });
         const bnamespace = bns.metadata.name;
         const pushSecret = new k8s.core.v1.Secret(`${name}-registry-push`, {

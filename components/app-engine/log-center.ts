@@ -17,6 +17,7 @@ import { OTEL_COLLECTOR_IMAGE, VICTORIA_LOGS_IMAGE } from "../versions";
 import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
 import { COLLECTOR_HEALTH_PORT, VICTORIA_LOGS_OTLP_PATH, VICTORIA_LOGS_PORT, renderLogAgentConfig, retentionHours, victoriaLogsArgs } from "./log-center-config";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 export { renderLogAgentConfig, retentionHours, victoriaLogsArgs } from "./log-center-config";
 
@@ -78,7 +79,7 @@ export class LogCenter extends pulumi.ComponentResource {
 
         // The agent needs hostPath and root: the namespace is privileged, and only it.
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...standardLabels(nsName, "log-center", args.labels), "pod-security.kubernetes.io/enforce": "privileged" } },
+            metadata: { name: nsName, labels: { ...standardLabels(nsName, "log-center", args.labels), ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "privileged" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
 

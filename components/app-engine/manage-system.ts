@@ -19,6 +19,7 @@ import {
     TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, haAffinity, platformReplicas,
     restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from "./workload";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** What `ManageSystem` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
 export function manageSystemDefaults(env: Environment): { replicas: number } {
@@ -168,7 +169,7 @@ export class ManageSystem extends pulumi.ComponentResource {
         const env = args.environment;
         const labels = standardLabels("console", "manage-system", args.labels);
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: args.namespace ?? "containercloud-console", labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted" } },
+            metadata: { name: args.namespace ?? "containercloud-console", labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
         const s: ConsoleSettings = {

@@ -17,6 +17,7 @@ import {
     NODE_ROLE_LABEL, TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, haAffinity, platformReplicas,
     restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from "./workload";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** PriorityClass names: platform pods are scheduled (and kept) before app pods. */
 export const PRIORITY_CLASSES = {
@@ -223,7 +224,7 @@ export class PlatformControl extends pulumi.ComponentResource {
         }
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted" } },
+            metadata: { name: nsName, labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
         this.footprint = [];

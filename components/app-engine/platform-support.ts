@@ -18,6 +18,7 @@ import { MONITORING_NAMESPACE_LABELS, PROMETHEUS_POD_LABELS } from "../core/moni
 import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
 import * as config from "./platform-support-config";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** Sizes of the Platform Support workloads. */
 export interface PlatformSupportSizes {
@@ -84,7 +85,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
         this.retention = args.retention ?? defaults.retention;
         const nsName = args.namespace ?? "containercloud-monitoring";
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...standardLabels(nsName, "platform-support", args.labels), ...MONITORING_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
+            metadata: { name: nsName, labels: { ...standardLabels(nsName, "platform-support", args.labels), ...PLATFORM_NAMESPACE_LABELS, ...MONITORING_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
         const otel = args.otelCollector ?? true;

@@ -17,6 +17,7 @@ import { Certificate } from "../secrets/certificate";
 import { RandomSecret } from "../secrets/random-secret";
 import { ETCD_PORTS, EtcdTopology, clientEndpoint, etcdFlags, etcdQuorum, serverDnsNames, validateEtcdReplicas } from "./etcd-config";
 import { ETCD_CONTAINER_SECURITY, ETCD_POD_SECURITY, EtcdctlAccess, ScriptImages, backupCronJobSpec, defragCronJobSpec, enableAuthJobSpec } from "./etcd-jobs";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** What `EtcdCluster` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
 export function etcdClusterDefaults(env: Environment): { replicas: number; storageSize: string; backup: { schedule: string; retention: number; size: string } } {
@@ -147,7 +148,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
             metadata: {
                 name: nsName,
-                labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
+                labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
             },
         }, { parent: this });
         return {

@@ -13,6 +13,7 @@ import { FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE } from "../versions";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
 import { FLANNEL_HEALTHZ_PORT, FlannelBackend, SubnetManager, flanneldArgs, renderCniConf, renderNetConf, validateFlannelArgs } from "./flannel-config";
 import { KubeNetworkPolicies } from "./kube-network-policies";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 
 /** Arguments of `Flannel`. */
@@ -83,6 +84,7 @@ export class Flannel extends pulumi.ComponentResource {
                 name: nsName,
                 labels: {
                     ...labels,
+                    ...PLATFORM_NAMESPACE_LABELS,
                     // Flannel and the NetworkPolicy agent need the host network, host paths and NET_ADMIN.
                     "pod-security.kubernetes.io/enforce": "privileged",
                     "pod-security.kubernetes.io/audit": "privileged",

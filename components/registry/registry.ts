@@ -13,6 +13,7 @@ import { RandomSecret } from "../secrets/random-secret";
 import { Certificate } from "../secrets/certificate";
 import { REGISTRY_PORTS, htpasswdLine, renderDockerConfigJson, renderRegistryConfig } from "./registry-config";
 import { CONTAINER_SECURITY, POD_SECURITY, RegistryPodParts, RegistrySettings, garbageCollection } from "./registry-gc";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** Blobs in the Ceph object store through an ObjectBucketClaim (staging/prod). */
 export interface S3RegistryStorage {
@@ -107,7 +108,7 @@ export class Registry extends pulumi.ComponentResource {
         const labels = standardLabels("registry", "registry", args.labels ?? {});
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" } },
+            metadata: { name: nsName, labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
         const s: RegistrySettings = {
