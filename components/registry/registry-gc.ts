@@ -82,6 +82,8 @@ export function garbageCollection(parent: pulumi.Resource, s: RegistrySettings, 
         spec: {
             schedule: gcSchedule,
             concurrencyPolicy: "Forbid",
+            // a run missed by more than an hour (controller down) waits for next week's, not for a busy hour
+            startingDeadlineSeconds: 3600,
             successfulJobsHistoryLimit: 2,
             failedJobsHistoryLimit: 3,
             jobTemplate: {

@@ -1,0 +1,76 @@
+/**
+ * kube-score (built here) on the rendered prod manifests: the findings that a real cluster would
+ * turn into broken StatefulSets, unprotected pods, restart loops and missed CronJob runs.
+ */
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import { renderEnvironment } from "../../scripts/render";
+import { ensureGoTool } from "../../scripts/lib/tools";
+import { kubeScoreTool } from "../../scripts/lib/check-tools";
+
+/** One failed check of one object: `Kind/namespace/name: check: comment`. */
+interface Finding { kind: string; ref: string; check: string; summary: string }
+
+let findings: Finding[] = [];
+/** Objects kube-score scored. */
+let scored = 0;
+/** DaemonSets on the host's network: a NetworkPolicy cannot select their pods. */
+const hostNetworkDaemonSets = new Set<string>();
+
+before(async () => {
+    const kubeScore = await ensureGoTool(kubeScoreTool(), "test");
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "kube-score-prod-"));
+    const files = await renderEnvironment({ env: "prod", out, verbose: false });
+    for (const f of files) {
+        for (const d of parseAllDocuments(fs.readFileSync(f, "utf8"))) {
+            const m = d.toJSON();
+            if (m?.kind === "DaemonSet" && m.spec?.template?.spec?.hostNetwork) {
+                hostNetworkDaemonSets.add(`${m.metadata.namespace ?? ""}/${m.metadata.name}`);
+            }
+        }
+    }
+    const r = spawnSync(kubeScore, ["score", "--output-format", "json", "--output-version", "v1", ...files], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    assert.ok(r.stdout.trim().startsWith("{"), `kube-score failed: ${r.stderr.slice(-2000)}`);
+    const card = JSON.parse(r.stdout) as Record<string, any>;
+    scored = Object.keys(card).length;
+    findings = Object.values(card).flatMap((o: any) => {
+        const kind = o.TypeMeta?.kind ?? "";
+        const ref = `${o.ObjectMeta?.namespace ?? ""}/${o.ObjectMeta?.name ?? ""}`;
+        return (o.Checks as any[])
+            .filter((c) => !c.Skipped && c.Grade < 10)
+            .flatMap((c) => (c.Comments?.length ? c.Comments : [{ Summary: "" }]).map((cm: any) => ({ kind, ref, check: c.Check.Name, summary: cm.Summary })));
+    });
+    fs.rmSync(out, { recursive: true, force: true });
+});
+
+const show = (fs_: Finding[]) => fs_.map((f) => `${f.kind} ${f.ref}: ${f.summary}`).join("\n");
+
+describe("kube-score on rendered prod", () => {
+    it("scored the platform's objects", () => {
+        // prod renders a few hundred objects; a kube-score that read none would pass everything below
+        assert.ok(scored > 100, `kube-score scored ${scored} objects`);
+        assert.ok(hostNetworkDaemonSets.size > 0, "no host-network DaemonSet found: is Flannel rendered?");
+    });
+
+    it("finds no StatefulSet without an existing headless governing Service", () => {
+        assert.equal(show(findings.filter((f) => f.check === "StatefulSet has ServiceName")), "");
+    });
+
+    it("finds no pod without a matching NetworkPolicy, outside host-network DaemonSets", () => {
+        const bad = findings.filter((f) => f.check === "Pod NetworkPolicy" && !(f.kind === "DaemonSet" && hostNetworkDaemonSets.has(f.ref)));
+        assert.equal(show(bad), "");
+    });
+
+    it("finds no container with the same readiness and liveness probe", () => {
+        assert.equal(show(findings.filter((f) => f.check === "Pod Probes Identical")), "");
+    });
+
+    it("finds no CronJob without startingDeadlineSeconds", () => {
+        assert.equal(show(findings.filter((f) => /CronJob/.test(f.check) && /startingDeadlineSeconds/.test(f.summary))), "");
+    });
+});
