@@ -26,8 +26,8 @@ export interface TeamArgs {
     podSecurity?: PodSecurityLevel;
 }
 
-/** The `network` section: Flannel's arguments (the etcd connection is filled in from `etcd`). */
-export type NetworkSectionArgs = Omit<FlannelArgs, keyof CommonArgs | "etcd"> & {
+/** The `network` section: Flannel's arguments. */
+export type NetworkSectionArgs = Omit<FlannelArgs, keyof CommonArgs> & {
     /** Deploy Flannel. */
     enabled: boolean;
 };
@@ -102,10 +102,6 @@ export class ContainerCloud extends pulumi.ComponentResource {
         const etcdArgs = args.etcd;
         const st = args.storage;
         const reg = args.registry;
-        const etcdSubnets = net?.enabled === true && (net.subnetManager ?? "kube") === "etcd";
-        if (etcdSubnets && etcdArgs?.enabled !== true) {
-            throw new pulumi.ResourceError("network.subnetManager is etcd but etcd.enabled is false: enable etcd or use the kube subnet manager", this);
-        }
         if (reg?.enabled && reg.storage === "s3" && st?.enabled !== true) {
             throw new pulumi.ResourceError("registry.storage is s3 but storage.enabled is false: the bucket comes from the Ceph object store; use filesystem", this);
         }
@@ -115,35 +111,12 @@ export class ContainerCloud extends pulumi.ComponentResource {
             bucket: st?.storageClassNames?.bucket ?? "ceph-bucket",
         };
 
-        // Infra order: pod network first (nothing else schedules without it), then storage, then
-        // etcd on the block class, then the registry on the object store. With the etcd subnet
-        // manager, etcd comes first and Flannel waits for it (see FlannelArgs.etcd on bootstrapping).
-        const newEtcd = (dependsOn: pulumi.Resource[], storageClass?: pulumi.Input<string>) => {
-            const { enabled: _e, ...rest } = etcdArgs!;
-            return new EtcdCluster(`${name}-etcd`, { ...common, ...rest, storageClass: rest.storageClass ?? storageClass }, child(dependsOn));
-        };
-        const newFlannel = (dependsOn: pulumi.Resource[], etcd?: EtcdCluster) => {
-            const { enabled: _e, ...rest } = net!;
-            return new Flannel(`${name}-network`, {
-                ...common,
-                ...rest,
-                etcd: etcd ? {
-                    endpoints: etcd.clientEndpoint,
-                    caPem: etcd.caCertPem,
-                    certPem: etcd.clientCertPem,
-                    keyPem: etcd.clientKeyPem,
-                    password: etcd.rootPassword,
-                } : undefined,
-            }, child(dependsOn));
-        };
-
+        // Infra order: pod network first (nothing else schedules without it, etcd included), then
+        // storage, then etcd on the block class, then the registry on the object store.
         let flannel: Flannel | undefined;
-        let etcd: EtcdCluster | undefined;
-        if (etcdSubnets) {
-            etcd = newEtcd([], etcdArgs?.storageClass);
-            flannel = newFlannel([etcd], etcd);
-        } else if (net?.enabled) {
-            flannel = newFlannel([]);
+        if (net?.enabled) {
+            const { enabled: _e, ...rest } = net;
+            flannel = new Flannel(`${name}-network`, { ...common, ...rest }, child([]));
         }
         const afterNetwork: pulumi.Resource[] = flannel ? [flannel] : [];
 
@@ -162,8 +135,10 @@ export class ContainerCloud extends pulumi.ComponentResource {
             }
             : { blockStorageClass: classNames.block, filesystemStorageClass: classNames.filesystem, bucketStorageClass: classNames.bucket, objectStoreEndpoint: "" };
 
-        if (!etcd && etcdArgs?.enabled) {
-            etcd = newEtcd(afterStorage, rook ? rook.blockStorageClass : undefined);
+        let etcd: EtcdCluster | undefined;
+        if (etcdArgs?.enabled) {
+            const { enabled: _e, ...rest } = etcdArgs;
+            etcd = new EtcdCluster(`${name}-etcd`, { ...common, ...rest, storageClass: rest.storageClass ?? (rook ? rook.blockStorageClass : undefined) }, child(afterStorage));
         }
 
         let registry: Registry | undefined;

@@ -19,10 +19,13 @@ export const FLANNEL_CNI_PLUGIN_IMAGE = "docker.io/flannelcni/flannel-cni-plugin
 export const KUBE_NETWORK_POLICIES_IMAGE = "registry.k8s.io/networking/kube-network-policies:v1.1.1";
 
 // --- etcd ---
-/** etcd server image (distroless: `etcd` and `etcdctl`, no shell). */
-export const ETCD_IMAGE = "quay.io/coreos/etcd:v3.5.21";
-/** etcd image with a shell and `etcdctl`, for the auth, backup and config Jobs that run scripts. */
-export const ETCD_TOOLS_IMAGE = "docker.io/bitnami/etcd:3.5.21";
+/**
+ * etcd image (distroless: `etcd`, `etcdctl` and `etcdutl` under /usr/local/bin, no shell), the
+ * release the local control plane runs too. The maintenance Jobs that run scripts borrow a shell
+ * from BUSYBOX_IMAGE (components/etcd/etcd-jobs.ts); bitnami/etcd, which they used before, was
+ * withdrawn in September 2025.
+ */
+export const ETCD_IMAGE = "quay.io/coreos/etcd:v3.6.16";
 
 // --- Storage (Rook/Ceph) ---
 /** Rook operator Helm chart version (chart `rook-ceph`). */
@@ -45,8 +48,8 @@ export const REGISTRY_IMAGE = "docker.io/library/registry:3.1.2";
 export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.2";
 
 // --- App Engine (components/app-engine) ---
-/** App Router: HAProxy Ingress (jcmoraisjr), core Ingress API, blue/green weights by pod label. */
-export const HAPROXY_INGRESS_IMAGE = "quay.io/jcmoraisjr/haproxy-ingress:v0.16.1";
+/** App Router: Traefik (the official image), core Ingress API plus a file of weighted splits. */
+export const TRAEFIK_IMAGE = "docker.io/library/traefik:v3.7.13";
 /** Platform Control: resource metrics for HPA and `kubectl top`. */
 export const METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-server:v0.8.0";
 /** Manage System: Headlamp Kubernetes UI. */
@@ -63,14 +66,14 @@ export const OTEL_COLLECTOR_IMAGE = "docker.io/otel/opentelemetry-collector-cont
 export const FLUENT_BIT_IMAGE = "cr.fluentbit.io/fluent/fluent-bit:3.1.7";
 /** Log Center: log store. */
 export const LOKI_IMAGE = "docker.io/grafana/loki:3.1.1";
-/** Services: PostgreSQL. */
-export const POSTGRES_IMAGE = "docker.io/library/postgres:16.4";
-/** Services: MySQL. */
-export const MYSQL_IMAGE = "docker.io/library/mysql:8.4.2";
-/** Services: Redis. */
-export const REDIS_IMAGE = "docker.io/library/redis:7.4.0";
-/** Services: RabbitMQ (with the management plugin). */
-export const RABBITMQ_IMAGE = "docker.io/library/rabbitmq:3.13.7-management";
+/** Services: PostgreSQL (the version of Debian trixie's postgresql-17: the local cluster builds it). */
+export const POSTGRES_IMAGE = "docker.io/library/postgres:17.12";
+/** Services, kind `mysql`: MariaDB (GPL-2, MySQL-compatible; MySQL is not in Debian), trixie's version. */
+export const MYSQL_IMAGE = "docker.io/library/mariadb:11.8.9";
+/** Services, kind `redis`: Valkey (BSD; Redis 8 is RSALv2/SSPL/AGPL), trixie's version. */
+export const REDIS_IMAGE = "docker.io/valkey/valkey:8.1.1";
+/** Services: RabbitMQ with the management plugin, trixie's version. */
+export const RABBITMQ_IMAGE = "docker.io/library/rabbitmq:4.0.5-management";
 /** Code Center: Git hosting (rootless variant: runs as uid 1000). */
 export const GITEA_IMAGE = "docker.io/gitea/gitea:1.22.2-rootless";
 /** Code Center: image builder without a Docker daemon (rootless BuildKit). */

@@ -53,6 +53,7 @@ export function infraArgs(config: PlatformConfig): Pick<ContainerCloudArgs, "net
             storageClass: e.storageClass,
             backup: e.backup,
             defragSchedule: e.defragSchedule,
+            antiAffinity: e.antiAffinity,
         },
         storage: {
             enabled: s.enabled,

@@ -2,12 +2,12 @@
  * App Router, the traffic access layer: receives user requests and forwards them to the right
  * app runtime.
  *
- * The gateway is HAProxy Ingress (jcmoraisjr/haproxy-ingress, maintained; ingress-nginx is
- * retired). It reads the core `networking.k8s.io/v1` Ingress API only, so the router needs no
- * CRD. Weighted traffic between two versions of an app uses its blue/green balance annotation:
- * ONE Service selects the pods of both versions, and the Ingress annotation
- * `haproxy-ingress.github.io/blue-green-balance: track=stable=90,track=canary=10` weights them by
- * the pods' `track` label (`blue-green-mode: deploy` makes the weight per version, not per pod).
+ * The gateway is Traefik (MIT). Its Kubernetes Ingress provider serves the core
+ * `networking.k8s.io/v1` Ingresses of the platform's IngressClass, so apps and platform modules
+ * declare routes with the standard API and the router needs no CRD. Its file provider reads one
+ * file the platform renders (router-config.ts): the default certificate and the weighted splits
+ * between an app's `stable` and `canary` tracks. It replaces HAProxy Ingress, whose Go module the
+ * Go module proxy does not serve, so it could not be built and run on the local cluster.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
@@ -15,41 +15,22 @@ import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
-import { HAPROXY_INGRESS_IMAGE } from "../versions";
+import { TRAEFIK_IMAGE } from "../versions";
 import {
     RolePlacement, TMP_MOUNT, containerResources, TMP_VOLUME, WorkloadFootprint, haAffinity, mergeAffinity,
     restrictedContainerSecurityContext, restrictedPodSecurityContext, rolePlacement,
 } from "./workload";
+import { DYNAMIC_DIR, DYNAMIC_FILE, ROUTER_PORTS, TRAEFIK_CONTROLLER, renderDynamicConfig, renderTraefikArgs } from "./router-config";
+import { TrafficSplitInput } from "./traffic-split";
 
-/** Controller value of the IngressClass HAProxy Ingress serves. */
-export const HAPROXY_CONTROLLER = "haproxy-ingress.github.io/controller";
-/** Pod label that tells the two versions of a traffic split apart. */
-export const TRACK_LABEL = "track";
 /** Namespace label tenant NetworkPolicies allow traffic from. */
 export const ROUTER_NAMESPACE_LABELS = { "containercloud.io/role": "router" };
-
-/** Host of an app: `<app>.<team>.<domain>`. */
-export function appHost(app: string, team: string, domain: string): string {
-    return `${app}.${team}.${domain}`;
-}
+/** uid/gid the gateway runs as (Traefik's image names no user; any non-root id works for its static binary). */
+export const ROUTER_UID = 65532;
 
 /** The platform's own hosts. */
 export function platformHosts(domain: string): { console: string; registry: string; grafana: string; git: string } {
     return { console: `console.${domain}`, registry: `registry.${domain}`, grafana: `grafana.${domain}`, git: `git.${domain}` };
-}
-
-/**
- * Ingress annotations that split traffic between the `stable` and `canary` tracks of one
- * Service by weight (percent of requests to the canary).
- */
-export function trafficSplitAnnotations(canaryWeight: number): Record<string, string> {
-    if (!Number.isInteger(canaryWeight) || canaryWeight < 0 || canaryWeight > 100) {
-        throw new Error(`canary weight must be a whole number between 0 and 100 (got ${canaryWeight})`);
-    }
-    return {
-        "haproxy-ingress.github.io/blue-green-balance": `${TRACK_LABEL}=stable=${100 - canaryWeight},${TRACK_LABEL}=canary=${canaryWeight}`,
-        "haproxy-ingress.github.io/blue-green-mode": "deploy",
-    };
 }
 
 /** One route: a host and path prefixes to a Service port. */
@@ -67,9 +48,9 @@ export interface RouteSpec {
 }
 
 /**
- * The Ingress spec for routes of one backend. A TLS entry without `secretName` makes HAProxy
- * Ingress serve its default (wildcard or platform CA) certificate, so tenants never need a
- * copy of the router's key.
+ * The Ingress spec for routes of one backend. Traefik serves every route on HTTP and HTTPS; the
+ * TLS entries list the hosts, and one without `secretName` is served with the router's default
+ * (wildcard or platform CA) certificate, so tenants never need a copy of the router's key.
  */
 export function renderIngressSpec(ingressClassName: string, routes: RouteSpec[]): k8s.types.input.networking.v1.IngressSpec {
     const tls = routes.filter((r) => r.tls !== false).map((r) => (typeof r.tls === "string" ? { hosts: [r.host], secretName: r.tls } : { hosts: [r.host] }));
@@ -89,20 +70,6 @@ export function renderIngressSpec(ingressClassName: string, routes: RouteSpec[])
     };
 }
 
-/** Global HAProxy Ingress settings (ConfigMap keys), stable order. Unprivileged ports: the pod runs as non-root. */
-export function renderRouterConfig(env: Environment): Record<string, string> {
-    return {
-        "healthz-port": "10253",
-        "http-port": "8080",
-        "https-port": "8443",
-        "hsts": isHighlyAvailable(env) ? "true" : "false",
-        "ssl-redirect": "true",
-        "stats-port": "1936",
-        "timeout-client": "50s",
-        "timeout-server": "50s",
-    };
-}
-
 /** A platform host routed to a platform Service. */
 export interface PlatformRoute {
     /** Host name, e.g. `registry.example.com`. */
@@ -113,7 +80,11 @@ export interface PlatformRoute {
     serviceName: pulumi.Input<string>;
     /** Service port. */
     servicePort: pulumi.Input<number>;
-    /** The Service speaks TLS itself (e.g. the registry): the gateway re-encrypts. @default false */
+    /**
+     * The Service speaks TLS itself (e.g. the registry): the gateway re-encrypts. Traefik does so
+     * for a Service port named `https` (or port 443); this flag documents that the route relies on it.
+     * @default false
+     */
     tlsBackend?: boolean;
 }
 
@@ -145,7 +116,7 @@ export interface AppRouterArgs extends CommonArgs {
     edgePlacement?: RolePlacement;
     /**
      * Default certificate: the name of an existing wildcard TLS Secret in the router namespace,
-     * or PEMs (e.g. from the platform CA) stored as a new Secret. @default HAProxy's self-generated fake certificate
+     * or PEMs (e.g. from the platform CA) stored as a new Secret. @default Traefik's self-generated default certificate
      */
     tls?: { secretName: string } | { certificatePem: pulumi.Input<string>; privateKeyPem: pulumi.Input<string> };
     /** Gateway container resources. @default 100m/128Mi requests, 1/512Mi limits */
@@ -154,9 +125,11 @@ export interface AppRouterArgs extends CommonArgs {
     priorityClassName?: string;
     /** Platform hosts (registry, console...) routed through the gateway. @default [] */
     platformRoutes?: PlatformRoute[];
+    /** Weighted splits between the stable and canary tracks of apps (see `trafficSplitsForApps`). @default [] */
+    trafficSplits?: TrafficSplitInput[];
 }
 
-/** The App Router: HAProxy Ingress on edge nodes, an IngressClass, and the platform routes. */
+/** The App Router: Traefik on edge nodes, an IngressClass, the platform routes and the traffic splits. */
 export class AppRouter extends pulumi.ComponentResource {
     /** Namespace of the gateway. */
     public readonly namespaceName: pulumi.Output<string>;
@@ -187,8 +160,8 @@ export class AppRouter extends pulumi.ComponentResource {
         const nsName = args.namespace ?? "containercloud-router";
         const serviceType = args.serviceType ?? "LoadBalancer";
         const res = args.resources ?? resources("100m", "128Mi", "1", "512Mi");
-        const labels = standardLabels("haproxy-ingress", "app-router", args.labels);
-        const selector = selectorLabels("haproxy-ingress", "app-router");
+        const labels = standardLabels("traefik", "app-router", args.labels);
+        const selector = selectorLabels("traefik", "app-router");
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
             metadata: {
@@ -201,23 +174,30 @@ export class AppRouter extends pulumi.ComponentResource {
 
         const sa = this.rbac(name, nsName, namespace, labels, meta);
 
-        const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta("haproxy-ingress"), data: renderRouterConfig(env) }, { parent: this });
-        // What the gateway watches through the API (its ConfigMap, Service and default certificate)
-        // is named in its arguments as plain text and ordered with `dependsOn`, not taken as Outputs.
+        // What the gateway reads (its dynamic configuration, Service and default certificate) is
+        // named in its arguments as plain text and ordered with `dependsOn`, not taken as Outputs.
         // The provider replaces a ConfigMap or Secret whose data changes, deleting it first as its
         // name is fixed; a Deployment whose spec took an Output of it would then be replaced the
         // same way, taking every app's ingress down (e.g. when adding a team changes the
-        // certificate's names). The controller picks the new object up without a restart.
-        const { certSecret, defaultCert } = this.defaultCertificate(name, args, nsName, meta);
+        // certificate's names). Traefik watches the mounted file and reloads without a restart;
+        // while the file is away, the splits' Ingress fallbacks serve both tracks.
+        const { certSecret, certSecretName } = this.defaultCertificate(name, args, meta);
+        const dynamic = new k8s.core.v1.ConfigMap(`${name}-config`, {
+            metadata: meta("traefik-dynamic"),
+            data: {
+                [DYNAMIC_FILE]: pulumi.all((args.trafficSplits ?? []).map((sp) => pulumi.output(sp.namespace).apply((n) => ({ ...sp, namespace: n }))))
+                    .apply((splits) => renderDynamicConfig({ defaultCertificate: certSecretName !== undefined, splits })),
+            },
+        }, { parent: this });
 
         new k8s.networking.v1.IngressClass(`${name}-class`, {
             metadata: { name: this.ingressClassName, labels },
-            spec: { controller: HAPROXY_CONTROLLER },
+            spec: { controller: TRAEFIK_CONTROLLER },
         }, { parent: this });
 
         const svc = new k8s.core.v1.Service(`${name}-svc`, {
             metadata: {
-                ...meta("haproxy-ingress"),
+                ...meta("traefik"),
                 // Local clusters have no load-balancer controller: the Service never gets an
                 // address, and Pulumi would wait for one until it times out.
                 annotations: env === "local" && serviceType === "LoadBalancer" ? { "pulumi.com/skipAwait": "true" } : undefined,
@@ -234,15 +214,8 @@ export class AppRouter extends pulumi.ComponentResource {
         }, { parent: this });
 
         const placement = rolePlacement("edge", this.edgePlacement);
-        const controllerArgs = [
-            `--configmap=${nsName}/haproxy-ingress`,
-            `--ingress-class=${this.ingressClassName}`,
-            `--publish-service=${nsName}/haproxy-ingress`,
-            "--watch-ingress-without-class=false",
-            ...(defaultCert ? [`--default-ssl-certificate=${defaultCert}`] : []),
-        ];
         new k8s.apps.v1.Deployment(`${name}-gateway`, {
-            metadata: meta("haproxy-ingress"),
+            metadata: meta("traefik"),
             spec: {
                 replicas: this.replicas,
                 selector: { matchLabels: selector },
@@ -251,49 +224,46 @@ export class AppRouter extends pulumi.ComponentResource {
                     spec: {
                         serviceAccountName: sa.metadata.name,
                         priorityClassName: args.priorityClassName,
-                        // uid 99 is the image's haproxy user.
-                        securityContext: restrictedPodSecurityContext(99),
+                        securityContext: restrictedPodSecurityContext(ROUTER_UID),
                         affinity: mergeAffinity(placement.affinity, haAffinity(env, selector)),
                         tolerations: placement.tolerations,
                         containers: [{
-                            name: "haproxy-ingress",
-                            image: mirrorImage(HAPROXY_INGRESS_IMAGE, args.imageMirror),
-                            args: controllerArgs,
+                            name: "traefik",
+                            image: mirrorImage(TRAEFIK_IMAGE, args.imageMirror),
+                            // Flags only: the image's entrypoint runs `traefik` with arguments that start with `-`.
+                            args: renderTraefikArgs({ ingressClassName: this.ingressClassName, publishedService: `${nsName}/traefik`, accessLog: !isHighlyAvailable(env) }),
                             ports: [
-                                { name: "http", containerPort: 8080 },
-                                { name: "https", containerPort: 8443 },
-                                { name: "healthz", containerPort: 10253 },
-                                { name: "stats", containerPort: 1936 },
-                            ],
-                            env: [
-                                { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-                                { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                                { name: "http", containerPort: ROUTER_PORTS.http },
+                                { name: "https", containerPort: ROUTER_PORTS.https },
+                                { name: "ping", containerPort: ROUTER_PORTS.ping },
                             ],
                             resources: containerResources(res),
                             securityContext: restrictedContainerSecurityContext(),
-                            readinessProbe: { httpGet: { path: "/healthz", port: "healthz" }, periodSeconds: 10 },
-                            livenessProbe: { httpGet: { path: "/healthz", port: "healthz" }, periodSeconds: 20, failureThreshold: 3 },
-                            volumeMounts: [
-                                TMP_MOUNT,
-                                { name: "etc-haproxy", mountPath: "/etc/haproxy" },
-                                { name: "var-lib-haproxy", mountPath: "/var/lib/haproxy" },
-                                { name: "var-run-haproxy", mountPath: "/var/run/haproxy" },
-                            ],
+                            readinessProbe: { httpGet: { path: "/ping", port: "ping" }, periodSeconds: 10 },
+                            livenessProbe: { httpGet: { path: "/ping", port: "ping" }, periodSeconds: 20, failureThreshold: 3 },
+                            volumeMounts: [TMP_MOUNT, { name: "dynamic", mountPath: DYNAMIC_DIR, readOnly: true }],
                         }],
                         volumes: [
                             TMP_VOLUME,
-                            { name: "etc-haproxy", emptyDir: {} },
-                            { name: "var-lib-haproxy", emptyDir: {} },
-                            { name: "var-run-haproxy", emptyDir: {} },
+                            // One projected volume: the configuration and the certificate it names change together.
+                            {
+                                name: "dynamic",
+                                projected: {
+                                    sources: [
+                                        { configMap: { name: "traefik-dynamic" } },
+                                        ...(certSecretName ? [{ secret: { name: certSecretName, items: [{ key: "tls.crt", path: "tls.crt" }, { key: "tls.key", path: "tls.key" }] } }] : []),
+                                    ],
+                                },
+                            },
                         ],
                     },
                 },
             },
-        }, { parent: this, dependsOn: certSecret ? [config, svc, certSecret] : [config, svc] });
+        }, { parent: this, dependsOn: certSecret ? [dynamic, svc, certSecret] : [dynamic, svc] });
 
         if (isHighlyAvailable(env)) {
             new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-                metadata: meta("haproxy-ingress"),
+                metadata: meta("traefik"),
                 spec: { minAvailable: Math.max(1, this.replicas - 1), selector: { matchLabels: selector } },
             }, { parent: this });
         }
@@ -302,26 +272,29 @@ export class AppRouter extends pulumi.ComponentResource {
 
         this.namespaceName = namespace;
         this.serviceName = svc.metadata.name;
-        this.footprint = [{ module: "app-router", name: "haproxy-ingress", replicas: this.replicas, containers: [res] }];
+        this.footprint = [{ module: "app-router", name: "traefik", replicas: this.replicas, containers: [res] }];
         this.registerOutputs({ namespaceName: this.namespaceName, serviceName: this.serviceName, ingressClassName: this.ingressClassName });
     }
 
-    /** The gateway's service account and the cluster role it reads Ingresses and endpoints with; returns the account. */
+    /**
+     * The gateway's service account and what it reads: Ingresses and IngressClasses, the Services,
+     * EndpointSlices and TLS Secrets they name, Nodes (Traefik's provider watches them for NodePort
+     * backends whenever it watches IngressClasses, and stalls without them), and the status of the
+     * Ingresses it serves.
+     */
     private rbac(name: string, nsName: string, namespace: pulumi.Output<string>, labels: Record<string, string>, meta: RouterMeta): k8s.core.v1.ServiceAccount {
-        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: meta("haproxy-ingress") }, { parent: this });
+        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: meta("traefik") }, { parent: this });
         const cr = new k8s.rbac.v1.ClusterRole(`${name}-cr`, {
-            metadata: { name: `${nsName}-haproxy-ingress`, labels },
+            metadata: { name: `${nsName}-traefik`, labels },
             rules: [
-                { apiGroups: [""], resources: ["configmaps", "endpoints", "nodes", "pods", "secrets", "services", "namespaces"], verbs: ["get", "list", "watch"] },
-                { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
+                { apiGroups: [""], resources: ["nodes", "secrets", "services"], verbs: ["get", "list", "watch"] },
+                { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
                 { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "ingressclasses"], verbs: ["get", "list", "watch"] },
                 { apiGroups: ["networking.k8s.io"], resources: ["ingresses/status"], verbs: ["update"] },
-                { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
-                { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
             ],
         }, { parent: this });
         new k8s.rbac.v1.ClusterRoleBinding(`${name}-crb`, {
-            metadata: { name: `${nsName}-haproxy-ingress`, labels },
+            metadata: { name: `${nsName}-traefik`, labels },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: cr.metadata.name },
             subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace }],
         }, { parent: this });
@@ -329,20 +302,18 @@ export class AppRouter extends pulumi.ComponentResource {
     }
 
     /** The gateway's default certificate: an existing Secret by name, or one made from the given PEMs. */
-    private defaultCertificate(name: string, args: AppRouterArgs, nsName: string, meta: RouterMeta): { certSecret?: k8s.core.v1.Secret; defaultCert?: string } {
-        let certSecret: k8s.core.v1.Secret | undefined;
-        let defaultCert: string | undefined;
+    private defaultCertificate(name: string, args: AppRouterArgs, meta: RouterMeta): { certSecret?: k8s.core.v1.Secret; certSecretName?: string } {
         if (args.tls && "secretName" in args.tls) {
-            defaultCert = `${nsName}/${args.tls.secretName}`;
+            return { certSecretName: args.tls.secretName };
         } else if (args.tls) {
-            certSecret = new k8s.core.v1.Secret(`${name}-default-cert`, {
+            const certSecret = new k8s.core.v1.Secret(`${name}-default-cert`, {
                 metadata: meta("default-certificate"),
                 type: "kubernetes.io/tls",
                 stringData: { "tls.crt": args.tls.certificatePem, "tls.key": pulumi.secret(args.tls.privateKeyPem) },
             }, { parent: this });
-            defaultCert = `${nsName}/default-certificate`;
+            return { certSecret, certSecretName: "default-certificate" };
         }
-        return { certSecret, defaultCert };
+        return {};
     }
 
     /** One Ingress per platform route (e.g. the registry), in the namespace of its service. */
@@ -350,12 +321,8 @@ export class AppRouter extends pulumi.ComponentResource {
         for (const r of routes) {
             const short = r.host.split(".")[0];
             new k8s.networking.v1.Ingress(`${name}-route-${short}`, {
-                metadata: {
-                    name: `platform-${short}`,
-                    namespace: r.namespace,
-                    labels,
-                    annotations: r.tlsBackend ? { "haproxy-ingress.github.io/backend-protocol": "h1-ssl" } : undefined,
-                },
+                // A TLS backend needs no annotation: Traefik speaks HTTPS to a Service port named `https` (or 443).
+                metadata: { name: `platform-${short}`, namespace: r.namespace, labels },
                 spec: renderIngressSpec(this.ingressClassName, [{ host: r.host, paths: ["/"], serviceName: r.serviceName, servicePort: r.servicePort, tls: true }]),
             }, { parent: this });
         }

@@ -10,7 +10,9 @@ import { Environment, ResourceRequirements } from "../core/types";
 import { standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { AppManifest, ProcessSpec, SIZE_PRESETS, instanceBounds, processResources } from "./app-manifest";
-import { RouteSpec, TRACK_LABEL, appHost, renderIngressSpec, trafficSplitAnnotations } from "./app-router";
+import { RouteSpec, renderIngressSpec } from "./app-router";
+import { TRACK_LABEL, splitFallbackAnnotations } from "./router-config";
+import { processRoutes, trackServiceNames } from "./traffic-split";
 import { AppBinding, BINDING_ROOT, bindingEnvVars, bindingProjectedVolume } from "./bindings";
 import { TMP_MOUNT, TMP_VOLUME, containerResources, WorkloadFootprint, restrictedContainerSecurityContext, restrictedPodSecurityContext, topologySpread } from "./workload";
 
@@ -261,20 +263,25 @@ export class App extends pulumi.ComponentResource {
         if (!isWeb || p.port === undefined) {
             return;
         }
-        // The Service selects both tracks; the router weights them (see app-router.ts).
+        // The Service selects both tracks (the Ingress's backend); with a canary, one Service per
+        // track too, which the router's weighted split sends to (router-config.ts).
+        const svcSpec = (sel: Record<string, string>) => ({ selector: sel, ports: [{ name: "http", port: 80, targetPort: "http" }] });
         const svc = new k8s.core.v1.Service(`${name}-${pname}-svc`, {
             metadata: { name: `${app.name}-${pname}`, namespace: ns, labels },
-            spec: { selector, ports: [{ name: "http", port: 80, targetPort: "http" }] },
+            spec: svcSpec(selector),
         }, { parent: this });
         this.services[pname] = svc;
+        if (canary) {
+            const names = trackServiceNames(app.name, pname);
+            for (const track of ["stable", "canary"] as const) {
+                new k8s.core.v1.Service(`${name}-${pname}-${track}-svc`, {
+                    metadata: { name: names[track], namespace: ns, labels: { ...labels, [TRACK_LABEL]: track } },
+                    spec: svcSpec({ ...selector, [TRACK_LABEL]: track }),
+                }, { parent: this });
+            }
+        }
 
-        const routes: RouteSpec[] = [];
-        if (pname === "web") {
-            routes.push({ host: appHost(app.name, app.team, args.domain), paths: ["/"], serviceName: svc.metadata.name, servicePort: 80, tls: true });
-        }
-        for (const r of app.routes.filter((x) => x.process === pname)) {
-            routes.push({ host: r.host ?? appHost(app.name, app.team, args.domain), paths: r.paths, serviceName: svc.metadata.name, servicePort: 80, tls: r.tls });
-        }
+        const routes: RouteSpec[] = processRoutes(app, pname, args.domain).map((r) => ({ ...r, serviceName: svc.metadata.name, servicePort: 80 }));
         if (routes.length === 0) {
             return;
         }
@@ -288,7 +295,7 @@ export class App extends pulumi.ComponentResource {
                 name: `${app.name}-${pname}`,
                 namespace: ns,
                 labels,
-                annotations: canary ? trafficSplitAnnotations(canary.weight) : undefined,
+                annotations: canary ? splitFallbackAnnotations() : undefined,
             },
             spec: renderIngressSpec(ingressClassName, mergeSameHost(routes)),
         }, { parent: this });

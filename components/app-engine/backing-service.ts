@@ -22,6 +22,8 @@ export interface ServiceProfile {
     image: string;
     /** Port the service listens on. */
     port: number;
+    /** Further ports the Service exposes (RabbitMQ's management API). @default none */
+    extraPorts?: { name: string; port: number }[];
     /** servicebinding.io `type`. */
     bindingType: string;
     /** Data directory (the PVC mount). */
@@ -75,7 +77,8 @@ export function serviceProfile(type: ServiceType, database: string): ServiceProf
                     { name: "MYSQL_DATABASE", ...fromSecret(s, "database") },
                     { name: "MYSQL_ROOT_PASSWORD", ...fromSecret(s, "root-password") },
                 ],
-                readiness: { exec: { command: ["sh", "-c", "mysqladmin ping -h 127.0.0.1 -u\"$MYSQL_USER\" -p\"$MYSQL_PASSWORD\""] }, periodSeconds: 10 },
+                // MariaDB's images name the client mariadb-admin (no mysql* links since 11.0); MYSQL_PWD keeps the password out of argv.
+                readiness: { exec: { command: ["sh", "-c", "MYSQL_PWD=\"$MYSQL_PASSWORD\" mariadb-admin ping -h 127.0.0.1 -u\"$MYSQL_USER\""] }, periodSeconds: 10 },
                 liveness: { tcpSocket: { port: 3306 }, periodSeconds: 20, initialDelaySeconds: 30 },
             };
         case "redis":
@@ -85,12 +88,13 @@ export function serviceProfile(type: ServiceType, database: string): ServiceProf
                 env: (s) => [{ name: "REDIS_PASSWORD", ...fromSecret(s, "password") }],
                 // $(VAR) is expanded by the kubelet, so the password never appears in the spec.
                 args: ["--requirepass", "$(REDIS_PASSWORD)", "--appendonly", "yes", "--dir", "/data"],
-                readiness: { exec: { command: ["sh", "-c", "REDISCLI_AUTH=\"$REDIS_PASSWORD\" redis-cli ping"] }, periodSeconds: 10 },
+                // Valkey's images carry valkey-cli (no redis-cli); valkey-cli 8.1 reads REDISCLI_AUTH; ping answers 0 even on NOAUTH, hence the grep.
+                readiness: { exec: { command: ["sh", "-c", "REDISCLI_AUTH=\"$REDIS_PASSWORD\" valkey-cli ping | grep -qx PONG"] }, periodSeconds: 10 },
                 liveness: { tcpSocket: { port: 6379 }, periodSeconds: 20 },
             };
         case "rabbitmq":
             return {
-                image: RABBITMQ_IMAGE, port: 5672, bindingType: "rabbitmq", dataPath: "/var/lib/rabbitmq",
+                image: RABBITMQ_IMAGE, port: 5672, extraPorts: [{ name: "management", port: 15672 }], bindingType: "rabbitmq", dataPath: "/var/lib/rabbitmq",
                 scratchPaths: ["/etc/rabbitmq/conf.d"], uid: 999, username: "app", database: "", scheme: "amqp",
                 env: (s) => [
                     { name: "RABBITMQ_DEFAULT_USER", ...fromSecret(s, "username") },
@@ -100,6 +104,15 @@ export function serviceProfile(type: ServiceType, database: string): ServiceProf
                 liveness: { tcpSocket: { port: 5672 }, periodSeconds: 30, initialDelaySeconds: 60 },
             };
     }
+}
+
+/**
+ * The startup check of every kind: the port open, for up to 10 minutes. Liveness waits for it, so a
+ * first start's initialisation (initdb, mariadb-install-db: over a minute on a loaded 2-core node)
+ * is not killed.
+ */
+export function startupProbe(port: number): Probe {
+    return { tcpSocket: { port }, periodSeconds: 5, failureThreshold: 120 };
 }
 
 /** Default sizes of a backing service. */
@@ -170,9 +183,15 @@ export class BackingService extends pulumi.ComponentResource {
         const password = new RandomSecret(`${name}-password`, { length: 24 }, { parent: this });
         const rootPassword = args.type === "mysql" ? new RandomSecret(`${name}-root-password`, { length: 24 }, { parent: this }) : undefined;
 
+        const ports = [{ name: args.type, port: profile.port }, ...(profile.extraPorts ?? [])];
         const svc = new k8s.core.v1.Service(`${name}-svc`, {
             metadata: { name: inst, namespace: ns, labels },
-            spec: { selector, ports: [{ name: args.type, port: profile.port, targetPort: profile.port }] },
+            spec: { selector, ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })) },
+        }, { parent: this });
+        // The StatefulSet's governing Service must be headless (it gives the pod its DNS name).
+        const headless = new k8s.core.v1.Service(`${name}-headless`, {
+            metadata: { name: `${inst}-headless`, namespace: ns, labels },
+            spec: { clusterIP: "None", selector, ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })) },
         }, { parent: this });
         const host = pulumi.interpolate`${svc.metadata.name}.${svc.metadata.namespace}.svc`;
 
@@ -198,7 +217,7 @@ export class BackingService extends pulumi.ComponentResource {
         new k8s.apps.v1.StatefulSet(`${name}-sts`, {
             metadata: { name: inst, namespace: ns, labels },
             spec: {
-                serviceName: svc.metadata.name,
+                serviceName: headless.metadata.name,
                 replicas: 1,
                 selector: { matchLabels: selector },
                 template: {
@@ -212,11 +231,12 @@ export class BackingService extends pulumi.ComponentResource {
                             image: mirrorImage(profile.image, args.imageMirror),
                             args: profile.args,
                             env: profile.env(bindingName),
-                            ports: [{ name: args.type, containerPort: profile.port }],
+                            ports: ports.map((p) => ({ name: p.name, containerPort: p.port })),
                             resources: containerResources(res),
                             securityContext: restrictedContainerSecurityContext(),
                             readinessProbe: profile.readiness,
                             livenessProbe: profile.liveness,
+                            startupProbe: startupProbe(profile.port),
                             volumeMounts: [{ name: "data", mountPath: profile.dataPath }, TMP_MOUNT, ...scratch],
                         }],
                         volumes: [TMP_VOLUME, ...scratch.map((s) => ({ name: s.name, emptyDir: {} }))],

@@ -8,10 +8,14 @@ export { App, renderProbes, imageVersion, mergeSameHost } from "./app";
 export type { AppArgs } from "./app";
 export { BINDING_KEYS, BINDING_ROOT, bindingEnvVars, bindingProjectedVolume, bindingEnvPrefix } from "./bindings";
 export type { AppBinding, BindingSecretRef } from "./bindings";
-export {
-    AppRouter, HAPROXY_CONTROLLER, TRACK_LABEL, ROUTER_NAMESPACE_LABELS, appHost, platformHosts, trafficSplitAnnotations, renderIngressSpec, renderRouterConfig,
-} from "./app-router";
+export { AppRouter, ROUTER_NAMESPACE_LABELS, ROUTER_UID, platformHosts, renderIngressSpec } from "./app-router";
 export type { AppRouterArgs, RouteSpec, PlatformRoute } from "./app-router";
+export {
+    TRAEFIK_CONTROLLER, ROUTER_PRIORITY_ANNOTATION, TRACK_LABEL, ROUTER_PORTS, renderTraefikArgs, renderDynamicConfig, hostPathRule, splitFallbackAnnotations,
+} from "./router-config";
+export type { TrafficSplit, TraefikArgsOptions } from "./router-config";
+export { appHost, processRoutes, trackServiceNames, trafficSplitsForApps } from "./traffic-split";
+export type { ProcessRoute, TrafficSplitInput } from "./traffic-split";
 export { AppRuntime, registryCredentials } from "./app-runtime";
 export type { AppRuntimeArgs } from "./app-runtime";
 export { BackingService, serviceProfile, serviceUri, SERVICE_SIZES } from "./backing-service";

@@ -10,12 +10,13 @@ import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources, toK8s } from "../core/resources";
-import { ETCD_IMAGE, ETCD_TOOLS_IMAGE } from "../versions";
+import { BUSYBOX_IMAGE, ETCD_IMAGE } from "../versions";
+import { mergeAffinity, rolePlacement } from "../app-engine/workload";
 import { CertificateAuthority } from "../secrets/certificate-authority";
 import { Certificate } from "../secrets/certificate";
 import { RandomSecret } from "../secrets/random-secret";
 import { ETCD_PORTS, EtcdTopology, clientEndpoint, etcdFlags, etcdQuorum, serverDnsNames, validateEtcdReplicas } from "./etcd-config";
-import { ETCD_CONTAINER_SECURITY, ETCD_POD_SECURITY, EtcdctlAccess, backupCronJobSpec, defragCronJobSpec, enableAuthJobSpec } from "./etcd-jobs";
+import { ETCD_CONTAINER_SECURITY, ETCD_POD_SECURITY, EtcdctlAccess, ScriptImages, backupCronJobSpec, defragCronJobSpec, enableAuthJobSpec } from "./etcd-jobs";
 
 /** What `EtcdCluster` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
 export function etcdClusterDefaults(env: Environment): { replicas: number; storageSize: string; backup: { schedule: string; retention: number; size: string } } {
@@ -61,6 +62,12 @@ export interface EtcdClusterArgs extends CommonArgs {
     defragSchedule?: string;
     /** Spread members across nodes strictly (required) or best effort. @default "required" in staging/prod, "preferred" elsewhere */
     antiAffinity?: "required" | "preferred";
+    /**
+     * Node role (the `containercloud.io/node-role` label) the members prefer; they tolerate its
+     * NoSchedule taint, so they may land on those nodes, and go elsewhere when there are too few.
+     * @default "storage" (fast local disks, next to Ceph)
+     */
+    nodeRole?: string;
     /** Cluster DNS domain. @default "cluster.local" */
     clusterDomain?: string;
 }
@@ -169,8 +176,9 @@ export class EtcdCluster extends pulumi.ComponentResource {
             },
             defragSchedule: args.defragSchedule ?? "30 3 * * 0",
             antiAffinity: args.antiAffinity ?? (ha ? "required" : "preferred"),
+            nodeRole: args.nodeRole ?? "storage",
             image: mirrorImage(ETCD_IMAGE, args.imageMirror),
-            toolsImage: mirrorImage(ETCD_TOOLS_IMAGE, args.imageMirror),
+            scriptImages: { etcd: mirrorImage(ETCD_IMAGE, args.imageMirror), busybox: mirrorImage(BUSYBOX_IMAGE, args.imageMirror) },
         };
     }
 
@@ -249,9 +257,12 @@ export class EtcdCluster extends pulumi.ComponentResource {
     private members(s: EtcdSettings, peerSvc: k8s.core.v1.Service, serverTls: k8s.core.v1.Secret): k8s.apps.v1.StatefulSet {
         const { name, namespace, labels, selector } = s;
         const hostSpread = { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" };
-        const affinity: k8s.types.input.core.v1.Affinity = s.antiAffinity === "required"
+        const spread: k8s.types.input.core.v1.Affinity = s.antiAffinity === "required"
             ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [hostSpread] } }
             : { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: hostSpread }] } };
+        // Preferred, not required: a cluster with fewer role nodes than members still forms quorum.
+        const placement = rolePlacement(s.nodeRole, "preferred");
+        const affinity = mergeAffinity(placement.affinity, spread);
         const tlsDir = "/etc/etcd/tls";
 
         const sts = new k8s.apps.v1.StatefulSet(`${name}`, {
@@ -267,6 +278,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
                     metadata: { labels: { ...labels, ...selector } },
                     spec: {
                         affinity,
+                        tolerations: placement.tolerations,
                         securityContext: ETCD_POD_SECURITY,
                         terminationGracePeriodSeconds: 30,
                         containers: [{
@@ -318,11 +330,13 @@ export class EtcdCluster extends pulumi.ComponentResource {
 
     /** The auth Job, the snapshot CronJob with its PVC (when backups are on) and the defrag CronJob. */
     private maintenance(s: EtcdSettings, creds: EtcdCredentials): void {
-        const { name, namespace, labels } = s;
+        const { name, namespace } = s;
+        // not the members' component label: etcd's Services must never list these pods as endpoints
+        const labels = { ...s.labels, "app.kubernetes.io/component": "maintenance" };
         const access: EtcdctlAccess = { endpoints: clientEndpoint(s.topo), rootSecretName: ROOT_SECRET_NAME, clientTlsSecretName: creds.clientTls.metadata.name };
         new k8s.batch.v1.Job(`${name}-enable-auth`, {
             metadata: { name: "etcd-enable-auth", namespace, labels },
-            spec: enableAuthJobSpec(access, s.toolsImage, labels),
+            spec: enableAuthJobSpec(access, s.scriptImages, labels),
         }, { parent: this, dependsOn: [this.statefulSet, creds.rootSecret] });
 
         if (s.backup.enabled) {
@@ -332,7 +346,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
             }, { parent: this });
             new k8s.batch.v1.CronJob(`${name}-backup`, {
                 metadata: { name: "etcd-backup", namespace, labels },
-                spec: backupCronJobSpec(access, { schedule: s.backup.schedule, retention: s.backup.retention, claimName: pvc.metadata.name }, s.toolsImage, labels),
+                spec: backupCronJobSpec(access, { schedule: s.backup.schedule, retention: s.backup.retention, claimName: pvc.metadata.name }, s.scriptImages, labels),
             }, { parent: this, dependsOn: [creds.rootSecret] });
         }
 
@@ -361,8 +375,9 @@ interface EtcdSettings {
     backup: { enabled: boolean; schedule: string; retention: number; size: string };
     defragSchedule: string;
     antiAffinity: "required" | "preferred";
+    nodeRole: string;
     image: string;
-    toolsImage: string;
+    scriptImages: ScriptImages;
 }
 
 /** The generated PKI, the root password and the Secrets that carry them. */

@@ -1,6 +1,14 @@
 /**
  * The specs of etcd's maintenance workloads, as pure functions of their inputs: the Job that turns
  * auth on, the snapshot CronJob and the defrag CronJob. `EtcdCluster` creates them.
+ *
+ * Why a borrowed shell: upstream's etcd image is distroless (no shell), and the image these Jobs used
+ * to run in, bitnami/etcd, was withdrawn in September 2025. Turning auth on must survive a retry
+ * (etcdctl's `user add` fails once the user exists, so the steps need a check first) and snapshots
+ * are rotated, so both are short scripts. Rather than depend on a third image that must carry
+ * etcdctl at the server's exact release, the script runs in the etcd image itself, with the static
+ * busybox of the official busybox image copied in by an init container (its shell runs its own
+ * applets without links). The defrag job needs no script and runs etcdctl directly.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
@@ -16,8 +24,37 @@ const jobResources = resources("50m", "64Mi", "500m", "256Mi");
 export const ETCD_POD_SECURITY: PodSecurityContext = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } };
 /** Container security context of every etcd container. */
 export const ETCD_CONTAINER_SECURITY = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
-// the tools image (bitnami) runs as 1001
-const TOOLS_POD_SECURITY: PodSecurityContext = { runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001, seccompProfile: { type: "RuntimeDefault" } };
+
+/** Images of a scripted maintenance pod: etcd's for etcdctl, busybox's for the shell. */
+export interface ScriptImages {
+    /** The etcd image (etcdctl on PATH). */
+    etcd: string;
+    /** An image with a static `/bin/busybox`. */
+    busybox: string;
+}
+
+/** Where the borrowed busybox sits in a scripted pod. */
+export const SHELL_DIR = "/shell";
+
+const shellMount = { name: "shell", mountPath: SHELL_DIR };
+const shellVolume = { name: "shell", emptyDir: { sizeLimit: "16Mi" } };
+
+/** The init container that copies busybox (one static binary) into the pod's shell volume. */
+function copyShell(busyboxImage: string): k8s.types.input.core.v1.Container {
+    return {
+        name: "copy-shell",
+        image: busyboxImage,
+        command: ["cp", "/bin/busybox", `${SHELL_DIR}/busybox`],
+        resources: toK8s(jobResources),
+        securityContext: ETCD_CONTAINER_SECURITY,
+        volumeMounts: [shellMount],
+    };
+}
+
+/** The command that runs `script` with the borrowed shell, in the etcd image. */
+export function shellCommand(script: string): string[] {
+    return [`${SHELL_DIR}/busybox`, "sh", "-ec", script];
+}
 
 /** What a maintenance pod needs to reach the cluster as root with the client certificate. */
 export interface EtcdctlAccess {
@@ -44,24 +81,25 @@ const clientMount = { name: "client-tls", mountPath: "/etc/etcd/client", readOnl
 const clientVolume = (a: EtcdctlAccess) => ({ name: "client-tls", secret: { secretName: a.clientTlsSecretName, defaultMode: 0o440 } });
 
 /** The Job that creates the root user and turns auth on once the members are up. */
-export function enableAuthJobSpec(a: EtcdctlAccess, toolsImage: string, labels: Record<string, string>): k8s.types.input.batch.v1.JobSpec {
+export function enableAuthJobSpec(a: EtcdctlAccess, images: ScriptImages, labels: Record<string, string>): k8s.types.input.batch.v1.JobSpec {
     return {
         backoffLimit: 10,
         template: {
             metadata: { labels },
             spec: {
                 restartPolicy: "OnFailure",
-                securityContext: TOOLS_POD_SECURITY,
+                securityContext: ETCD_POD_SECURITY,
+                initContainers: [copyShell(images.busybox)],
                 containers: [{
                     name: "enable-auth",
-                    image: toolsImage,
-                    command: ["/bin/bash", "-ec", enableAuthScript()],
+                    image: images.etcd,
+                    command: shellCommand(enableAuthScript()),
                     env: clientEnv(a),
                     resources: toK8s(jobResources),
                     securityContext: ETCD_CONTAINER_SECURITY,
-                    volumeMounts: [clientMount],
+                    volumeMounts: [clientMount, shellMount],
                 }],
-                volumes: [clientVolume(a)],
+                volumes: [clientVolume(a), shellVolume],
             },
         },
     };
@@ -78,7 +116,7 @@ export interface BackupJobOptions {
 }
 
 /** The CronJob that saves a snapshot to the backup PVC and keeps the newest `retention`. */
-export function backupCronJobSpec(a: EtcdctlAccess, o: BackupJobOptions, toolsImage: string, labels: Record<string, string>): k8s.types.input.batch.v1.CronJobSpec {
+export function backupCronJobSpec(a: EtcdctlAccess, o: BackupJobOptions, images: ScriptImages, labels: Record<string, string>): k8s.types.input.batch.v1.CronJobSpec {
     return {
         schedule: o.schedule,
         concurrencyPolicy: "Forbid",
@@ -91,17 +129,18 @@ export function backupCronJobSpec(a: EtcdctlAccess, o: BackupJobOptions, toolsIm
                     metadata: { labels },
                     spec: {
                         restartPolicy: "OnFailure",
-                        securityContext: TOOLS_POD_SECURITY,
+                        securityContext: ETCD_POD_SECURITY,
+                        initContainers: [copyShell(images.busybox)],
                         containers: [{
                             name: "snapshot",
-                            image: toolsImage,
-                            command: ["/bin/bash", "-ec", backupScript(o.retention)],
+                            image: images.etcd,
+                            command: shellCommand(backupScript(o.retention)),
                             env: clientEnv(a),
                             resources: toK8s(jobResources),
-                            securityContext: { ...ETCD_CONTAINER_SECURITY, readOnlyRootFilesystem: true },
-                            volumeMounts: [clientMount, { name: "backups", mountPath: "/backups" }],
+                            securityContext: ETCD_CONTAINER_SECURITY,
+                            volumeMounts: [clientMount, shellMount, { name: "backups", mountPath: "/backups" }],
                         }],
-                        volumes: [clientVolume(a), { name: "backups", persistentVolumeClaim: { claimName: o.claimName } }],
+                        volumes: [clientVolume(a), shellVolume, { name: "backups", persistentVolumeClaim: { claimName: o.claimName } }],
                     },
                 },
             },

@@ -37,8 +37,18 @@ export interface WireguardBackend {
 /** How Flannel carries packets between nodes. */
 export type FlannelBackend = VxlanBackend | HostGwBackend | WireguardBackend;
 
-/** Where Flannel keeps the subnet leases. */
-export type SubnetManager = "kube" | "etcd";
+/**
+ * Where Flannel keeps the subnet leases: the Kubernetes API. Flannel's etcd store is not offered:
+ * the platform's etcd (EtcdCluster) runs on the pod network Flannel provides, so Flannel could never
+ * reach it to start, and an etcd outside the pod network is not something this platform runs.
+ */
+export type SubnetManager = "kube";
+
+/** The error for any subnet manager but kube (the stack schema reports the same). */
+export function subnetManagerError(value: string): string {
+    return `network.subnetManager "${value}" is not supported: use kube. Flannel's etcd store cannot use the platform's etcd, ` +
+        "which runs on the pod network Flannel itself provides";
+}
 
 /** The CNI chain written to each node: flannel (delegating to bridge) and portmap for hostPort. */
 export function renderCniConf(): string {
@@ -81,8 +91,8 @@ export function renderNetConf(podCidr: string, subnetLen: number, backend: Flann
 
 const BACKENDS = ["vxlan", "host-gw", "wireguard"];
 
-/** Validates Flannel's arguments (CIDRs, subnet length, backend, etcd); returns the first problem naming the field. */
-export function validateFlannelArgs(a: { podCidr: string; serviceCidr: string; subnetLen: number; backend: FlannelBackend; subnetManager: string; etcd?: unknown }): string | undefined {
+/** Validates Flannel's arguments (CIDRs, subnet length, backend, subnet manager); returns the first problem naming the field. */
+export function validateFlannelArgs(a: { podCidr: string; serviceCidr: string; subnetLen: number; backend: FlannelBackend; subnetManager: string }): string | undefined {
     const cidrs = validateNetworkCidrs(a);
     if (cidrs) {
         return cidrs;
@@ -103,28 +113,14 @@ export function validateFlannelArgs(a: { podCidr: string; serviceCidr: string; s
             return `network.backend.mtu ${mtu} must be from 1280 to 9000`;
         }
     }
-    if (a.subnetManager !== "kube" && a.subnetManager !== "etcd") {
-        return `network.subnetManager "${a.subnetManager}" is not supported: use kube or etcd`;
-    }
-    if (a.subnetManager === "etcd" && a.etcd === undefined) {
-        return "network.subnetManager is etcd but no etcd connection was given: enable etcd or use the kube subnet manager";
+    if (a.subnetManager !== "kube") {
+        return subnetManagerError(a.subnetManager);
     }
     return undefined;
 }
 
-/** The flanneld arguments for a subnet manager. */
-export function flanneldArgs(subnetManager: SubnetManager, ipMasq: boolean, etcdPrefix: string, etcdEndpoints?: string): string[] {
+/** The flanneld arguments (the Kubernetes subnet manager). */
+export function flanneldArgs(ipMasq: boolean): string[] {
     // health endpoint on the node's loopback (host network), for the kubelet's probes
-    const args = [...(ipMasq ? ["--ip-masq"] : []), "--healthz-ip=127.0.0.1", `--healthz-port=${FLANNEL_HEALTHZ_PORT}`];
-    if (subnetManager === "kube") {
-        return [...args, "--kube-subnet-mgr"];
-    }
-    return [
-        ...args,
-        `--etcd-endpoints=${etcdEndpoints ?? ""}`,
-        `--etcd-prefix=${etcdPrefix}`,
-        "--etcd-cafile=/etc/flannel/etcd/ca.crt",
-        "--etcd-certfile=/etc/flannel/etcd/tls.crt",
-        "--etcd-keyfile=/etc/flannel/etcd/tls.key",
-    ];
+    return [...(ipMasq ? ["--ip-masq"] : []), "--healthz-ip=127.0.0.1", `--healthz-port=${FLANNEL_HEALTHZ_PORT}`, "--kube-subnet-mgr"];
 }

@@ -9,29 +9,11 @@ import { CommonArgs, ResourceRequirements } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources, toK8s } from "../core/resources";
-import { ETCD_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE } from "../versions";
+import { FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE } from "../versions";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
 import { FLANNEL_HEALTHZ_PORT, FlannelBackend, SubnetManager, flanneldArgs, renderCniConf, renderNetConf, validateFlannelArgs } from "./flannel-config";
 import { KubeNetworkPolicies } from "./kube-network-policies";
 
-
-/** The etcd Flannel uses with `subnetManager: "etcd"`. */
-export interface FlannelEtcdArgs {
-    /** Client endpoints, comma-separated `https://host:2379` URLs. */
-    endpoints: pulumi.Input<string>;
-    /** CA certificate that signed the etcd server certificate, PEM. */
-    caPem: pulumi.Input<string>;
-    /** Client certificate, PEM. */
-    certPem: pulumi.Input<string>;
-    /** Client key, PEM (secret). */
-    keyPem: pulumi.Input<string>;
-    /** etcd user. @default "root" */
-    username?: string;
-    /** etcd password (secret). */
-    password: pulumi.Input<string>;
-    /** Key prefix; the network config is written at `<prefix>/config`. @default "/coreos.com/network" */
-    prefix?: string;
-}
 
 /** Arguments of `Flannel`. */
 export interface FlannelArgs extends CommonArgs {
@@ -43,16 +25,12 @@ export interface FlannelArgs extends CommonArgs {
     subnetLen?: number;
     /** Backend. @default { type: "vxlan" } */
     backend?: FlannelBackend;
-    /** Subnet lease store: the Kubernetes API (node.spec.podCIDR) or etcd. @default "kube" */
-    subnetManager?: SubnetManager;
     /**
-     * etcd connection; required when `subnetManager` is `etcd`. Flannel starts before the pod
-     * network exists, so this etcd must be reachable from the node's own network (an external etcd
-     * on the hosts, or members on the host network): an etcd that itself needs the pod network
-     * cannot bootstrap it.
-     * @default undefined
+     * Subnet lease store: the Kubernetes API (node.spec.podCIDR). Flannel's etcd store is not
+     * offered: the platform's etcd runs on the pod network Flannel provides (see SubnetManager).
+     * @default "kube"
      */
-    etcd?: FlannelEtcdArgs;
+    subnetManager?: SubnetManager;
     /** NetworkPolicy enforcement beside Flannel. @default "kube-network-policies" */
     networkPolicy?: "kube-network-policies" | "none";
     /** Namespace (created, Pod Security `privileged`). @default "kube-flannel" */
@@ -67,8 +45,7 @@ const small = resources("20m", "16Mi", "100m", "64Mi");
 
 /**
  * Flannel as a DaemonSet on every node (tolerating every taint), its CNI config, least-privilege
- * RBAC, and, by default, kube-network-policies for NetworkPolicy. With the etcd subnet manager, a Job writes
- * the network config to etcd first.
+ * RBAC, and, by default, kube-network-policies for NetworkPolicy.
  */
 export class Flannel extends pulumi.ComponentResource {
     /** Namespace Flannel runs in. */
@@ -93,7 +70,6 @@ export class Flannel extends pulumi.ComponentResource {
         const nsName = args.namespace ?? "kube-flannel";
         const ipMasq = args.ipMasq ?? true;
         const res = args.resources ?? resources("100m", "64Mi", "500m", "256Mi");
-        const etcdPrefix = args.etcd?.prefix ?? "/coreos.com/network";
         const problem = validateFlannelArgs({ ...args, subnetLen: this.subnetLen, backend: this.backend, subnetManager: this.subnetManager });
         if (problem) {
             throw new pulumi.ResourceError(`flannel ${name}: ${problem}`, this);
@@ -115,7 +91,7 @@ export class Flannel extends pulumi.ComponentResource {
             },
         }, { parent: this });
         const namespace = ns.metadata.name;
-        const s: FlannelSettings = { name, args, namespace, labels, selector, netConf, ipMasq, res, etcdPrefix };
+        const s: FlannelSettings = { name, args, namespace, labels, selector, netConf, ipMasq, res };
 
         const sa = this.rbac(s);
 
@@ -124,7 +100,7 @@ export class Flannel extends pulumi.ComponentResource {
             data: { "cni-conf.json": renderCniConf(), "net-conf.json": netConf },
         }, { parent: this });
 
-        this.daemonSet = this.createDaemonSet(s, sa, cm, this.etcdAccess(s));
+        this.daemonSet = this.createDaemonSet(s, sa, cm);
 
         if (networkPolicy === "kube-network-policies") {
             this.networkPolicyAgent = new KubeNetworkPolicies(`${name}-netpol`, {
@@ -164,90 +140,9 @@ export class Flannel extends pulumi.ComponentResource {
         return sa;
     }
 
-    /**
-     * What flanneld needs from the environment and the node: its pod's identity and, with the etcd
-     * subnet manager, the etcd client credentials and the Job that writes the network config first.
-     */
-    private etcdAccess(s: FlannelSettings): FlanneldExtras {
-        const { name, args, namespace, labels, netConf, etcdPrefix } = s;
-        const dependsOn: pulumi.Resource[] = [];
-        const env: k8s.types.input.core.v1.EnvVar[] = [
-            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-            { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
-            { name: "EVENT_QUEUE_DEPTH", value: "5000" },
-        ];
-        const extraMounts: k8s.types.input.core.v1.VolumeMount[] = [];
-        const extraVolumes: k8s.types.input.core.v1.Volume[] = [];
-        if (this.subnetManager === "etcd" && args.etcd) {
-            const e = args.etcd;
-            const tls = new k8s.core.v1.Secret(`${name}-etcd-tls`, {
-                metadata: { namespace, labels },
-                stringData: { "ca.crt": e.caPem, "tls.crt": e.certPem, "tls.key": pulumi.secret(e.keyPem) },
-            }, { parent: this });
-            const auth = new k8s.core.v1.Secret(`${name}-etcd-auth`, {
-                metadata: { namespace, labels },
-                stringData: { username: e.username ?? "root", password: pulumi.secret(e.password) },
-            }, { parent: this });
-            // flanneld reads any flag from FLANNELD_<FLAG> environment variables.
-            env.push(
-                { name: "FLANNELD_ETCD_USERNAME", valueFrom: { secretKeyRef: { name: auth.metadata.name, key: "username" } } },
-                { name: "FLANNELD_ETCD_PASSWORD", valueFrom: { secretKeyRef: { name: auth.metadata.name, key: "password" } } },
-            );
-            extraMounts.push({ name: "etcd-tls", mountPath: "/etc/flannel/etcd", readOnly: true });
-            extraVolumes.push({ name: "etcd-tls", secret: { secretName: tls.metadata.name, defaultMode: 0o400 } });
-
-            const job = new k8s.batch.v1.Job(`${name}-etcd-config`, {
-                metadata: {
-                    name: "flannel-etcd-config",
-                    namespace,
-                    labels,
-                    annotations: policyExemptionAnnotation([
-                        { rule: "no-host-network", reason: "runs before the pod network exists: Flannel is what creates it" },
-                    ]),
-                },
-                spec: {
-                    backoffLimit: 6,
-                    ttlSecondsAfterFinished: 3600,
-                    template: {
-                        metadata: { labels },
-                        spec: {
-                            restartPolicy: "OnFailure",
-                            hostNetwork: true,
-                            dnsPolicy: "ClusterFirstWithHostNet",
-                            tolerations: [{ operator: "Exists" }],
-                            securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
-                            containers: [{
-                                name: "put-network-config",
-                                image: mirrorImage(ETCD_IMAGE, args.imageMirror),
-                                command: ["etcdctl"],
-                                args: ["put", `${etcdPrefix}/config`, netConf],
-                                env: [
-                                    { name: "ETCDCTL_ENDPOINTS", value: e.endpoints },
-                                    { name: "ETCDCTL_CACERT", value: "/etc/flannel/etcd/ca.crt" },
-                                    { name: "ETCDCTL_CERT", value: "/etc/flannel/etcd/tls.crt" },
-                                    { name: "ETCDCTL_KEY", value: "/etc/flannel/etcd/tls.key" },
-                                    { name: "ETCD_USER", valueFrom: { secretKeyRef: { name: auth.metadata.name, key: "username" } } },
-                                    { name: "ETCD_PASSWORD", valueFrom: { secretKeyRef: { name: auth.metadata.name, key: "password" } } },
-                                    // Kubernetes expands $(VAR) from earlier entries: no shell needed in the distroless image.
-                                    { name: "ETCDCTL_USER", value: "$(ETCD_USER):$(ETCD_PASSWORD)" },
-                                ],
-                                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                                resources: toK8s(small),
-                                volumeMounts: [{ name: "etcd-tls", mountPath: "/etc/flannel/etcd", readOnly: true }],
-                            }],
-                            volumes: [{ name: "etcd-tls", secret: { secretName: tls.metadata.name, defaultMode: 0o444 } }],
-                        },
-                    },
-                },
-            }, { parent: this });
-            dependsOn.push(job);
-        }
-        return { env, mounts: extraMounts, volumes: extraVolumes, dependsOn };
-    }
-
     /** The DaemonSet: the CNI plugin and config installed by init containers, then flanneld. */
-    private createDaemonSet(s: FlannelSettings, sa: k8s.core.v1.ServiceAccount, cm: k8s.core.v1.ConfigMap, extras: FlanneldExtras): k8s.apps.v1.DaemonSet {
-        const { name, args, namespace, labels, selector, ipMasq, res, etcdPrefix } = s;
+    private createDaemonSet(s: FlannelSettings, sa: k8s.core.v1.ServiceAccount, cm: k8s.core.v1.ConfigMap): k8s.apps.v1.DaemonSet {
+        const { name, args, namespace, labels, selector, ipMasq, res } = s;
         return new k8s.apps.v1.DaemonSet(`${name}-ds`, {
             metadata: {
                 name: "kube-flannel-ds",
@@ -307,10 +202,12 @@ export class Flannel extends pulumi.ComponentResource {
                             name: "kube-flannel",
                             image: mirrorImage(FLANNEL_IMAGE, args.imageMirror),
                             command: ["/opt/bin/flanneld"],
-                            args: this.subnetManager === "etcd" && args.etcd
-                                ? pulumi.output(args.etcd.endpoints).apply((ep) => flanneldArgs("etcd", ipMasq, etcdPrefix, ep))
-                                : flanneldArgs("kube", ipMasq, etcdPrefix),
-                            env: extras.env,
+                            args: flanneldArgs(ipMasq),
+                            env: [
+                                { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                                { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                                { name: "EVENT_QUEUE_DEPTH", value: "5000" },
+                            ],
                             resources: toK8s(res),
                             securityContext: { privileged: false, allowPrivilegeEscalation: false, capabilities: { add: ["NET_ADMIN", "NET_RAW"] } },
                             livenessProbe: { httpGet: { host: "127.0.0.1", path: "/healthz", port: FLANNEL_HEALTHZ_PORT }, initialDelaySeconds: 10, periodSeconds: 10 },
@@ -319,7 +216,6 @@ export class Flannel extends pulumi.ComponentResource {
                                 { name: "run", mountPath: "/run/flannel" },
                                 { name: "flannel-cfg", mountPath: "/etc/kube-flannel/" },
                                 { name: "xtables-lock", mountPath: "/run/xtables.lock" },
-                                ...extras.mounts,
                             ],
                         }],
                         volumes: [
@@ -328,12 +224,11 @@ export class Flannel extends pulumi.ComponentResource {
                             { name: "cni", hostPath: { path: "/etc/cni/net.d" } },
                             { name: "flannel-cfg", configMap: { name: cm.metadata.name } },
                             { name: "xtables-lock", hostPath: { path: "/run/xtables.lock", type: "FileOrCreate" } },
-                            ...extras.volumes,
                         ],
                     },
                 },
             },
-        }, { parent: this, dependsOn: extras.dependsOn });
+        }, { parent: this });
     }
 }
 
@@ -347,13 +242,4 @@ interface FlannelSettings {
     netConf: string;
     ipMasq: boolean;
     res: ResourceRequirements;
-    etcdPrefix: string;
-}
-
-/** flanneld's environment, extra mounts and volumes, and what its DaemonSet waits for. */
-interface FlanneldExtras {
-    env: k8s.types.input.core.v1.EnvVar[];
-    mounts: k8s.types.input.core.v1.VolumeMount[];
-    volumes: k8s.types.input.core.v1.Volume[];
-    dependsOn: pulumi.Resource[];
 }

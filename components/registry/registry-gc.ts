@@ -90,7 +90,8 @@ export function garbageCollection(parent: pulumi.Resource, s: RegistrySettings, 
                 spec: {
                     backoffLimit: 0,
                     template: {
-                        metadata: { labels },
+                        // not the registry's component label: the registry Service must never route to this pod
+                        metadata: { labels: { ...labels, "app.kubernetes.io/component": "garbage-collection" } },
                         spec: {
                             serviceAccountName: gcSa.metadata.name,
                             restartPolicy: "Never",

@@ -20,6 +20,9 @@ import { ensureDebPackages } from "./node-tools";
 import { cachedBinary, controlPlaneTools, ensureGoTool, GoTool } from "./tools";
 import { corednsTool, craneTool, flannelCniPluginTool, flannelTool, metricsServerTool, pauseTool, registryTool } from "./image-tools";
 import { netpolTools } from "./netpol-tools";
+import { traefikImage } from "./router-image";
+import { etcdImage } from "./etcd-image";
+import { serviceImages } from "./service-images";
 import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from "./image-debian";
 import { PRUNED_PATHS, assembleRoot } from "./image-root";
 import { BuiltImage, imageCacheDir, readBuilt, splitRef, writeLayout } from "./oci-layout";
@@ -84,6 +87,8 @@ export interface LocalImage {
      * versions.ts to change, when the suite moves on). @default none
      */
     tagIsVersionOf?: string;
+    /** Variant after the version in the tag (`4.0.5-management`), checked with `tagIsVersionOf`. @default none */
+    tagVariant?: string;
     /** Link every busybox applet (from the busybox-static package) that no package file shadows. @default false */
     busyboxApplets?: boolean;
     /** Binaries, files, folders and links, applied after the packages. */
@@ -228,6 +233,9 @@ export function localImages(): LocalImage[] {
             ],
             config: { Entrypoint: ["/metrics-server"], Env: [DEFAULT_PATH], User: "65534" },
         },
+        etcdImage(DEFAULT_PATH),
+        ...serviceImages(),
+        traefikImage(),
     ];
 }
 
@@ -249,9 +257,9 @@ export function registryRef(registry: string, ref: string): string {
     return `${registry}/${ref}`;
 }
 
-/** The upstream version in a Debian version: `1:1.37.0-6+b9` → `1.37.0`. */
+/** The upstream version in a Debian version: `1:1.37.0-6+b9` → `1.37.0`, `8.1.1+dfsg1-3` → `8.1.1` (repacked source). */
 export function upstreamVersion(debVersion: string): string {
-    return debVersion.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
+    return debVersion.replace(/^\d+:/, "").replace(/-[^-]*$/, "").replace(/[+~](ds|dfsg)\d*$/, "");
 }
 
 // --- Cache keys ---
@@ -281,7 +289,8 @@ export function checkTagVersion(image: LocalImage, debs: DebPackage[]): string |
         return undefined;
     }
     const deb = debs.find((d) => d.name === image.tagIsVersionOf);
-    const version = deb ? upstreamVersion(deb.version) : undefined;
+    const upstream = deb ? upstreamVersion(deb.version) : undefined;
+    const version = upstream && image.tagVariant ? `${upstream}-${image.tagVariant}` : upstream;
     if (version !== splitRef(image.ref).tag) {
         return `${image.ref} carries ${image.tagIsVersionOf} ${deb?.version ?? "(missing)"}: set its tag in components/versions.ts to ${version ?? "a packaged version"}`;
     }

@@ -27,6 +27,8 @@ export const etcdSchema = z.strictObject({
     }).default({ enabled: true, schedule: "0 */6 * * *", retention: 7, size: "10Gi" }),
     /** Cron schedule of `etcdctl defrag --cluster`. */
     defragSchedule: z.string().min(9).default("30 3 * * 0"),
+    /** Members on different nodes strictly (required) or best effort. @default required in staging/prod, preferred elsewhere */
+    antiAffinity: z.enum(["required", "preferred"]).optional(),
 });
 
 /** Per-environment defaults of `containercloud:etcd`. */

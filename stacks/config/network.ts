@@ -2,6 +2,7 @@
 import * as z from "zod";
 import { Section } from "./profile";
 import { dnsLabel } from "../../components/core/validators";
+import { subnetManagerError } from "../../components/network/flannel-config";
 
 const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 CIDR such as 10.244.0.0/16");
 
@@ -39,8 +40,11 @@ export const networkSchema = z.strictObject({
     subnetLen: z.int().min(8).max(30).default(24),
     /** How packets cross nodes. */
     backend: backendSchema.default({ type: "vxlan" }),
-    /** Subnet lease store: kube (node.spec.podCIDR) or etcd (the platform etcd; see Flannel's docs on bootstrapping). */
-    subnetManager: z.enum(["kube", "etcd"]).default("kube"),
+    /**
+     * Subnet lease store: kube (node.spec.podCIDR), the only one. Flannel's etcd store was removed:
+     * the platform's etcd runs on the pod network Flannel provides, so Flannel could never start on it.
+     */
+    subnetManager: z.literal("kube", { error: (iss) => subnetManagerError(String(iss.input)) }).default("kube"),
     /** NetworkPolicy enforcement beside Flannel. */
     networkPolicy: z.enum(["kube-network-policies", "none"]).default("kube-network-policies"),
     /** Namespace of Flannel and the NetworkPolicy agent. */

@@ -16,6 +16,13 @@ describe("AppRouter", () => {
             platformRoutes: [{ host: "registry.apps.example.com", namespace: "containercloud-registry", serviceName: "registry", servicePort: 5000, tlsBackend: true }],
         });
         new mod.AppRouter("local-router", { environment: "local", domain: "local.test", namespace: "local-router", ingressClassName: "local" });
+        new mod.AppRouter("split-router", {
+            environment: "dev", domain: "dev.test", namespace: "split-router",
+            trafficSplits: [{
+                name: "shop-shop-web", namespace: Promise.resolve("shop-ns"), routes: [{ host: "shop-web.shop.dev.test", paths: ["/"] }],
+                stableService: "shop-web-web-stable", canaryService: "shop-web-web-canary", port: 80, canaryWeight: 25,
+            }],
+        });
         new mod.AppRouter("dev-router", { environment: "dev", domain: "dev.test", namespace: "dev-router", tls: { certificatePem: "CERT", privateKeyPem: "KEY" } });
         await rec.settle();
     });
@@ -25,24 +32,51 @@ describe("AppRouter", () => {
         assert.equal(ns.inputs.metadata.labels["containercloud.io/role"], "router");
     });
 
-    it("runs HAProxy Ingress as a Deployment with an IngressClass of its own", () => {
+    it("runs Traefik as a Deployment with an IngressClass of Traefik's controller", () => {
         const cls = rec.one("kubernetes:networking.k8s.io/v1:IngressClass", "prod-router-class");
-        assert.equal(cls.inputs.spec.controller, "haproxy-ingress.github.io/controller");
+        assert.equal(cls.inputs.spec.controller, "traefik.io/ingress-controller");
         const c = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", "prod-router-gateway")).containers[0];
-        assert.match(c.image, /^quay\.io\/jcmoraisjr\/haproxy-ingress:v\d/);
-        assert.ok(c.args.includes("--ingress-class=containercloud"));
-        assert.ok(c.args.includes("--default-ssl-certificate=containercloud-router/wildcard-apps"));
+        assert.equal(c.image, "docker.io/library/traefik:v3.7.13");
+        assert.ok(c.args.includes("--providers.kubernetesIngress.ingressClass=containercloud"));
+        assert.ok(c.args.every((a: string) => a.startsWith("--")), "flags only: the image's entrypoint runs traefik with them");
     });
 
-    it("names in its arguments the very ConfigMap, Service and certificate Secret it creates", () => {
-        const args: string[] = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", "dev-router-gateway")).containers[0].args;
-        const ref = (type: string, name: string) => {
-            const m = rec.one(type, name).inputs.metadata;
-            return `${m.namespace}/${m.name}`;
-        };
-        assert.ok(args.includes(`--configmap=${ref("kubernetes:core/v1:ConfigMap", "dev-router-config")}`), args.join(" "));
-        assert.ok(args.includes(`--publish-service=${ref("kubernetes:core/v1:Service", "dev-router-svc")}`), args.join(" "));
-        assert.ok(args.includes(`--default-ssl-certificate=${ref("kubernetes:core/v1:Secret", "dev-router-default-cert")}`), args.join(" "));
+    it("mounts the default certificate it is given beside the dynamic configuration that names it", () => {
+        const pod = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", "prod-router-gateway"));
+        const sources = pod.volumes.find((v: any) => v.name === "dynamic").projected.sources;
+        assert.deepEqual(sources.map((s: any) => s.configMap?.name ?? s.secret?.name), ["traefik-dynamic", "wildcard-apps"]);
+        assert.ok(pod.containers[0].args.includes("--providers.file.filename=/etc/traefik/dynamic/dynamic.yaml"));
+    });
+
+    it("names in its spec the very ConfigMap, Service and certificate Secret it creates", () => {
+        const pod = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", "dev-router-gateway"));
+        const meta = (type: string, name: string) => rec.one(type, name).inputs.metadata;
+        const sources = pod.volumes.find((v: any) => v.name === "dynamic").projected.sources;
+        assert.equal(sources[0].configMap.name, meta("kubernetes:core/v1:ConfigMap", "dev-router-config").name);
+        assert.equal(sources[1].secret.name, meta("kubernetes:core/v1:Secret", "dev-router-default-cert").name);
+        const svc = meta("kubernetes:core/v1:Service", "dev-router-svc");
+        assert.ok(pod.containers[0].args.includes(`--providers.kubernetesIngress.ingressEndpoint.publishedService=${svc.namespace}/${svc.name}`));
+    });
+
+    it("renders no default certificate and mounts no Secret without TLS (Traefik's own certificate)", () => {
+        const pod = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", "local-router-gateway"));
+        assert.equal(pod.volumes.find((v: any) => v.name === "dynamic").projected.sources.length, 1);
+        const data = rec.one("kubernetes:core/v1:ConfigMap", "local-router-config").inputs.data;
+        assert.doesNotMatch(data["dynamic.yaml"], /defaultCertificate/);
+    });
+
+    it("renders the splits it is given, with their namespaces resolved, into its dynamic configuration", () => {
+        const data = rec.one("kubernetes:core/v1:ConfigMap", "split-router-config").inputs.data["dynamic.yaml"];
+        assert.match(data, /"url": "http:\/\/shop-web-web-canary\.shop-ns\.svc:80"/);
+        assert.match(data, /"weight": 25/);
+    });
+
+    it("reads only what Traefik's Ingress provider needs, cluster-wide, and writes only Ingress status", () => {
+        const rules = rec.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "prod-router-cr").inputs.rules;
+        assert.deepEqual(rules.flatMap((r: any) => r.resources).sort(), ["endpointslices", "ingressclasses", "ingresses", "ingresses/status", "nodes", "secrets", "services"]);
+        assert.deepEqual(rules.filter((r: any) => r.verbs.some((v: string) => !["get", "list", "watch"].includes(v))), [
+            { apiGroups: ["networking.k8s.io"], resources: ["ingresses/status"], verbs: ["update"] },
+        ]);
     });
 
     it("is highly available in prod: 3 replicas, anti-affinity, a PDB, pinned to edge nodes", () => {
@@ -76,7 +110,8 @@ describe("AppRouter", () => {
         assert.equal(ing.inputs.metadata.namespace, "containercloud-registry");
         assert.equal(ing.inputs.spec.rules[0].host, "registry.apps.example.com");
         assert.equal(ing.inputs.spec.rules[0].http.paths[0].backend.service.port.number, 5000);
-        assert.equal(ing.inputs.metadata.annotations["haproxy-ingress.github.io/backend-protocol"], "h1-ssl");
+        // Traefik re-encrypts to a Service port named https by itself: no annotation.
+        assert.equal(ing.inputs.metadata.annotations, undefined);
     });
 
     it("gives the gateway requests, limits and the restricted security context", () => {
@@ -98,14 +133,9 @@ describe("AppRouter", () => {
 describe("router pure helpers", () => {
     it("names app and platform hosts", async () => {
         const m = await import("../../components/app-engine/app-router");
-        assert.equal(m.appHost("shop-web", "shop", "apps.example.com"), "shop-web.shop.apps.example.com");
+        const t = await import("../../components/app-engine/traffic-split");
+        assert.equal(t.appHost("shop-web", "shop", "apps.example.com"), "shop-web.shop.apps.example.com");
         assert.deepEqual(m.platformHosts("x.io"), { console: "console.x.io", registry: "registry.x.io", grafana: "grafana.x.io", git: "git.x.io" });
-    });
-
-    it("rejects a canary weight outside 0-100", async () => {
-        const m = await import("../../components/app-engine/app-router");
-        assert.throws(() => m.trafficSplitAnnotations(120), /canary weight must be a whole number between 0 and 100 \(got 120\)/);
-        assert.equal(m.trafficSplitAnnotations(0)["haproxy-ingress.github.io/blue-green-balance"], "track=stable=100,track=canary=0");
     });
 
     it("renders an Ingress with TLS per route: default certificate, named secret, or none", async () => {

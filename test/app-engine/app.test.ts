@@ -108,7 +108,7 @@ describe("App", () => {
 
     it("gives the web process a Service and routes; the worker gets neither", () => {
         const svcs = ofKind(rec.all, "Service").map((s) => s.inputs.metadata.name);
-        assert.deepEqual(svcs, ["shop-web-web"]);
+        assert.deepEqual(svcs, ["shop-web-web", "shop-web-web-stable", "shop-web-web-canary"], "the web Service, and one per track for the canary split");
         const ing = ofKind(rec.all, "Ingress");
         assert.equal(ing.length, 1);
         const hosts = ing[0].inputs.spec.rules.map((r: any) => r.host);
@@ -118,12 +118,13 @@ describe("App", () => {
         assert.deepEqual(ing[0].inputs.spec.tls[0], { hosts: ["shop-web.shop.apps.example.com"] }, "default certificate: no secretName");
     });
 
-    it("splits web traffic with the blue/green annotation over one Service selecting both tracks", () => {
+    it("gives a canary app one Service per track, and its Ingress the lowest priority (the split's fallback)", () => {
         const ing = ofKind(rec.all, "Ingress")[0];
-        assert.equal(ing.inputs.metadata.annotations["haproxy-ingress.github.io/blue-green-balance"], "track=stable=80,track=canary=20");
-        assert.equal(ing.inputs.metadata.annotations["haproxy-ingress.github.io/blue-green-mode"], "deploy");
+        assert.deepEqual(ing.inputs.metadata.annotations, { "traefik.ingress.kubernetes.io/router.priority": "1" });
         const svc = rec.one("kubernetes:core/v1:Service", "shop-web-web-svc");
         assert.equal(svc.inputs.spec.selector.track, undefined);
+        assert.equal(rec.one("kubernetes:core/v1:Service", "shop-web-web-stable-svc").inputs.spec.selector.track, "stable");
+        assert.equal(rec.one("kubernetes:core/v1:Service", "shop-web-web-canary-svc").inputs.spec.selector.track, "canary");
         const canary = rec.one("kubernetes:apps/v1:Deployment", "shop-web-web-canary");
         assert.equal(canary.inputs.spec.template.metadata.labels.track, "canary");
         assert.equal(podSpecOf(canary).containers[0].image, "docker.io/nginxinc/nginx-unprivileged:1.27.2");

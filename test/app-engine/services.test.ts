@@ -68,9 +68,26 @@ describe("Services", () => {
         }
     });
 
+    it("holds liveness back until the port opens, for up to 10 minutes (a first start initialises the data)", () => {
+        for (const { workload, container } of workloadContainers(rec.all)) {
+            assert.deepEqual(container.startupProbe, { tcpSocket: { port: container.ports[0].containerPort }, periodSeconds: 5, failureThreshold: 120 }, workload);
+        }
+    });
+
     it("exposes each instance through a Service on its port", () => {
-        const ports = Object.fromEntries(ofKind(rec.all, "Service").map((s) => [s.inputs.metadata.name, s.inputs.spec.ports[0].port]));
-        assert.deepEqual(ports, { "shop-web-postgres": 5432, "shop-web-mysql": 3306, "shop-web-redis": 6379, "shop-web-rabbitmq": 5672 });
+        const services = ofKind(rec.all, "Service").filter((s) => s.inputs.spec.clusterIP !== "None");
+        const ports = Object.fromEntries(services.map((s) => [s.inputs.metadata.name, s.inputs.spec.ports.map((p: any) => p.port)]));
+        assert.deepEqual(ports, { "shop-web-postgres": [5432], "shop-web-mysql": [3306], "shop-web-redis": [6379], "shop-web-rabbitmq": [5672, 15672] });
+    });
+
+    it("governs each StatefulSet by a headless Service of the same ports and selector", () => {
+        for (const sts of ofKind(rec.all, "StatefulSet")) {
+            const governing = ofKind(rec.all, "Service").find((s) => s.inputs.metadata.name === sts.inputs.spec.serviceName);
+            assert.ok(governing, `${sts.inputs.metadata.name}: no Service ${sts.inputs.spec.serviceName}`);
+            assert.equal(governing.inputs.spec.clusterIP, "None");
+            assert.equal(governing.inputs.metadata.namespace, sts.inputs.metadata.namespace);
+            assert.deepEqual(governing.inputs.spec.selector, sts.inputs.spec.selector.matchLabels);
+        }
     });
 
     it("derives one instance per app binding", async () => {

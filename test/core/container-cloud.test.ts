@@ -1,7 +1,7 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { recordRegistrations, Recorder, valueOf } from "../helpers/mocks";
-import { containersWithoutLimits, podSpecOf, workloads } from "../helpers/workloads";
+import { containersWithoutLimits, jobPodsSelectedByServices, podSpecOf, workloads } from "../helpers/workloads";
 
 const rec: Recorder = recordRegistrations();
 let platform: typeof import("../../stacks/platform");
@@ -68,14 +68,20 @@ describe("ContainerCloud infrastructure wiring", () => {
         assert.deepEqual(containersWithoutLimits(rec), []);
     });
 
-    it("rejects the etcd subnet manager without etcd", async () => {
+    it("gives no Service a Job's pods to route to (Pulumi's Service await would wait forever)", () => {
+        assert.ok(rec.ofType("kubernetes:batch/v1:Job").length > 0 && rec.ofType("kubernetes:core/v1:Service").length > 0);
+        assert.deepEqual(jobPodsSelectedByServices(rec), []);
+    });
+
+    it("rejects the etcd subnet manager, naming network.subnetManager, even with etcd on", async () => {
         const { ContainerCloud } = await import("../../components/container-cloud");
         assert.throws(() => new ContainerCloud("bad", {
             environment: "dev", domain: "x.example.com", teams: {},
             tenantLimits: { defaultRequest: { cpu: "1", memory: "1Gi" }, default: { cpu: "1", memory: "1Gi" }, max: { cpu: "1", memory: "1Gi" } },
-            network: { enabled: true, podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", subnetManager: "etcd" },
-            etcd: { enabled: false },
-        }), /network\.subnetManager is etcd but etcd\.enabled is false/);
+            // not in the type any more: a JavaScript caller or an old config could still pass it
+            network: { enabled: true, podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", subnetManager: "etcd" as "kube" },
+            etcd: { enabled: true },
+        }), /network\.subnetManager "etcd" is not supported: use kube\. Flannel's etcd store cannot use the platform's etcd/);
     });
 });
 

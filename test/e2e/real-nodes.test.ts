@@ -20,7 +20,7 @@ import { applyObjects } from "../../scripts/lib/kubectl";
 import { ensureToolchain } from "../../scripts/lib/setup";
 import { pulumiSync } from "../../scripts/lib/pulumi";
 import { LOGS, ROOT } from "../../scripts/lib/paths";
-import { containerPids, fetchFrom, k, mustK, pod, podIp, waitReady, webPod } from "../helpers/live-cluster";
+import { clusterSnapshot, containerPids, fetchFrom, k, mustK, pod, podIp, waitReady, webPod } from "../helpers/live-cluster";
 import { platformSmoke } from "./platform";
 
 const STACK = "e2e-nodes";
@@ -37,6 +37,12 @@ function pulumi(step: string, args: string[]) {
     return r;
 }
 
+/** The "Diagnostics:" section of a pulumi run's output (where its errors are), or its tail. */
+function diagnostics(stdout: string): string {
+    const at = stdout.indexOf("Diagnostics:");
+    return (at >= 0 ? stdout.slice(at) : stdout).slice(0, 6000);
+}
+
 before(async () => {
     await ensureToolchain();
     if (localIsUp()) {
@@ -48,7 +54,8 @@ before(async () => {
     const init = pulumi("init", ["stack", "init", "--secrets-provider", "passphrase"]);
     assert.equal(init.code, 0, init.stderr);
     const up = pulumi("up", ["up", "--yes", "--skip-preview"]);
-    assert.equal(up.code, 0, `pulumi up failed; see ${path.relative(ROOT, LOG_DIR)}/up.log\n${up.stderr.slice(-3000)}`);
+    // Pulumi writes its diagnostics to stdout: CI shows only this message, so it carries them.
+    assert.equal(up.code, 0, `pulumi up failed; see ${path.relative(ROOT, LOG_DIR)}/up.log\n${diagnostics(up.stdout)}\n${up.stderr.slice(-3000)}\n${up.code === 0 ? "" : clusterSnapshot()}`);
     mustK(["wait", "--for=condition=Ready", "--timeout=180s", "node", "--all"]);
     mustK(["rollout", "status", "-n", "kube-system", "deployment/coredns", "--timeout=180s"]);
     applyObjects([{ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } }], LOCAL_CLUSTER);

@@ -58,6 +58,28 @@ describe("EtcdCluster", () => {
         assert.equal(sts("prod-etcd").spec.volumeClaimTemplates[0].spec.storageClassName, "ceph-block");
     });
 
+    it("is governed by a headless Service that exists in its namespace and selects its pods", () => {
+        for (const n of ["prod-etcd", "dev-etcd"]) {
+            const set = sts(n);
+            const svc = rec.one("kubernetes:core/v1:Service", `${n}-peer`).inputs;
+            assert.equal(set.spec.serviceName, svc.metadata.name);
+            assert.equal(svc.metadata.namespace, set.metadata.namespace);
+            assert.equal(svc.spec.clusterIP, "None");
+            for (const [key, value] of Object.entries(svc.spec.selector)) {
+                assert.equal(set.spec.template.metadata.labels[key], value);
+            }
+        }
+    });
+
+    it("prefers storage nodes, tolerating their taint, and spreads members over hosts", () => {
+        const pod = sts("prod-etcd").spec.template.spec;
+        const pref = pod.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0];
+        assert.deepEqual(pref, { key: "containercloud.io/node-role", operator: "In", values: ["storage"] });
+        assert.equal(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, undefined);
+        assert.deepEqual(pod.tolerations, [{ key: "containercloud.io/node-role", operator: "Equal", value: "storage", effect: "NoSchedule" }]);
+        assert.ok(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution);
+    });
+
     it("publishes not-ready peers on the headless Service", () => {
         const svc = rec.one("kubernetes:core/v1:Service", "prod-etcd-peer").inputs.spec;
         assert.equal(svc.clusterIP, "None");
@@ -69,15 +91,21 @@ describe("EtcdCluster", () => {
         assert.deepEqual(dyn, ["prod-etcd-ca", "prod-etcd-client-cert", "prod-etcd-root-password", "prod-etcd-server-cert"]);
     });
 
-    it("enables auth with a Job", () => {
-        const job = rec.one("kubernetes:batch/v1:Job", "prod-etcd-enable-auth").inputs;
-        assert.match(job.spec.template.spec.containers[0].command[2], /etcdctl auth enable/);
+    it("enables auth with a Job whose script runs in the etcd image with busybox's shell", () => {
+        const pod = rec.one("kubernetes:batch/v1:Job", "prod-etcd-enable-auth").inputs.spec.template.spec;
+        const c = pod.containers[0];
+        assert.equal(c.image, "quay.io/coreos/etcd:v3.6.16");
+        assert.deepEqual(c.command.slice(0, 3), ["/shell/busybox", "sh", "-ec"]);
+        assert.match(c.command[3], /etcdctl auth enable/);
+        assert.deepEqual(pod.initContainers.map((i: any) => [i.image, i.command.join(" ")]), [["docker.io/library/busybox:1.37.0", "cp /bin/busybox /shell/busybox"]]);
     });
 
     it("backs up to a PVC on a schedule and defragments weekly", () => {
         const b = rec.one("kubernetes:batch/v1:CronJob", "prod-etcd-backup").inputs.spec;
         assert.equal(b.schedule, "0 */2 * * *");
-        assert.equal(b.jobTemplate.spec.template.spec.volumes[1].persistentVolumeClaim.claimName, "etcd-backups");
+        const backups = b.jobTemplate.spec.template.spec.volumes.find((v: any) => v.name === "backups");
+        assert.equal(backups.persistentVolumeClaim.claimName, "etcd-backups");
+        assert.equal(b.jobTemplate.spec.template.spec.containers[0].image, "quay.io/coreos/etcd:v3.6.16");
         const d = rec.one("kubernetes:batch/v1:CronJob", "prod-etcd-defrag").inputs.spec;
         assert.deepEqual(d.jobTemplate.spec.template.spec.containers[0].args.slice(0, 2), ["defrag", "--cluster"]);
     });

@@ -77,3 +77,27 @@ export function containerPids(p: any, hierarchy = "memory"): { dir: string; pids
     return { dir, pids };
 }
 
+
+/**
+ * What a failed run needs to be understood from CI's output alone: every pod that is not Ready
+ * (phase, waiting reasons, restarts) and the cluster's latest warning events.
+ */
+export function clusterSnapshot(): string {
+    const pods = k(["get", "pods", "-A", "-o", "json"]);
+    const lines: string[] = [];
+    if (pods.code === 0) {
+        for (const p of JSON.parse(pods.stdout).items as any[]) {
+            const statuses = [...(p.status.initContainerStatuses ?? []), ...(p.status.containerStatuses ?? [])] as any[];
+            if (p.status.phase === "Succeeded" || (p.status.phase === "Running" && statuses.every((c) => c.ready || c.state?.terminated?.exitCode === 0))) {
+                continue;
+            }
+            const why = statuses.map((c) => `${c.name}:${Object.entries(c.state ?? {}).map(([s, v]: [string, any]) => `${s}${v.reason ? `(${v.reason})` : ""}`).join()} restarts=${c.restartCount}`);
+            lines.push(`${p.metadata.namespace}/${p.metadata.name} on ${p.spec.nodeName ?? "-"}: ${p.status.phase} ${why.join("; ")}`);
+        }
+    } else {
+        lines.push(`kubectl get pods: ${pods.stderr}`);
+    }
+    const events = k(["get", "events", "-A", "--field-selector", "type=Warning", "--sort-by=.lastTimestamp", "-o", "custom-columns=NS:.metadata.namespace,OBJ:.involvedObject.name,REASON:.reason,MSG:.message", "--no-headers"]);
+    const warnings = events.stdout.trim().split("\n").slice(-25).join("\n");
+    return `pods not Ready:\n${lines.join("\n") || "(none)"}\nlatest warning events:\n${warnings}`;
+}

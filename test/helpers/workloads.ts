@@ -45,3 +45,37 @@ export function exemptionsOf(r: Registration): { rule: string; reason: string }[
     const v = r.inputs.metadata?.annotations?.["containercloud.io/policy-exemptions"];
     return v ? JSON.parse(v) : [];
 }
+
+/** The pod template labels of a Job or CronJob registration, or undefined for other types. */
+function runToCompletionPodLabels(r: Registration): Record<string, string> | undefined {
+    if (r.type === "kubernetes:batch/v1:Job") {
+        return r.inputs.spec?.template?.metadata?.labels ?? {};
+    }
+    if (r.type === "kubernetes:batch/v1:CronJob") {
+        return r.inputs.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
+    }
+    return undefined;
+}
+
+/**
+ * `<service> selects <job>` for every Service whose selector matches the pods of a Job or CronJob in
+ * its namespace. A finished Job's pod stays in the Service's endpoints as not ready, and Pulumi's
+ * Service await never completes while a not-ready address is listed.
+ */
+export function jobPodsSelectedByServices(rec: Recorder): string[] {
+    const found: string[] = [];
+    for (const svc of rec.ofType("kubernetes:core/v1:Service")) {
+        const selector: Record<string, string> = svc.inputs.spec?.selector ?? {};
+        if (Object.keys(selector).length === 0) {
+            continue;
+        }
+        for (const job of rec.all) {
+            const labels = runToCompletionPodLabels(job);
+            if (labels && job.inputs.metadata?.namespace === svc.inputs.metadata?.namespace
+                && Object.entries(selector).every(([k, v]) => labels[k] === v)) {
+                found.push(`${svc.name} selects ${job.name}`);
+            }
+        }
+    }
+    return found;
+}

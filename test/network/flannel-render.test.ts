@@ -45,20 +45,15 @@ describe("validateFlannelArgs", () => {
         assert.equal(validateFlannelArgs({ ...ok, backend: { type: "vxlan", vni: 0 } }), "network.backend.vni 0 must be from 1 to 16777215");
     });
 
-    it("requires an etcd connection for the etcd subnet manager", () => {
-        assert.match(validateFlannelArgs({ ...ok, subnetManager: "etcd" })!, /^network\.subnetManager is etcd but no etcd connection/);
+    it("refuses the etcd subnet manager, saying why it cannot work here", () => {
+        assert.equal(validateFlannelArgs({ ...ok, subnetManager: "etcd" }),
+            'network.subnetManager "etcd" is not supported: use kube. Flannel\'s etcd store cannot use the platform\'s etcd, which runs on the pod network Flannel itself provides');
     });
 });
 
 describe("flanneldArgs", () => {
-    it("uses the Kubernetes subnet manager by default", () => {
-        assert.deepEqual(flanneldArgs("kube", true, "/coreos.com/network"), ["--ip-masq", "--healthz-ip=127.0.0.1", "--healthz-port=10267", "--kube-subnet-mgr"]);
-    });
-
-    it("points at etcd with the prefix and client certificates", () => {
-        const a = flanneldArgs("etcd", false, "/coreos.com/network", "https://etcd:2379");
-        assert.deepEqual(a.slice(2, 4), ["--etcd-endpoints=https://etcd:2379", "--etcd-prefix=/coreos.com/network"]);
-        assert.ok(a.includes("--etcd-cafile=/etc/flannel/etcd/ca.crt"));
+    it("uses the Kubernetes subnet manager", () => {
+        assert.deepEqual(flanneldArgs(true), ["--ip-masq", "--healthz-ip=127.0.0.1", "--healthz-port=10267", "--kube-subnet-mgr"]);
     });
 });
 

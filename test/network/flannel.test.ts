@@ -12,10 +12,7 @@ describe("Flannel", () => {
     before(async () => {
         mod = await import("../../components/network/flannel");
         new mod.Flannel("net", { ...base, backend: { type: "vxlan", vni: 4 } });
-        new mod.Flannel("net-etcd", {
-            ...base, namespace: "flannel-etcd", networkPolicy: "none", subnetManager: "etcd",
-            etcd: { endpoints: "https://etcd-client.etcd.svc:2379", caPem: "CA", certPem: "CERT", keyPem: "KEY", password: "pw" },
-        });
+        new mod.Flannel("net-none", { ...base, namespace: "flannel-none", networkPolicy: "none" });
         await rec.settle();
     });
 
@@ -64,24 +61,21 @@ describe("Flannel", () => {
 
     it("adds the kube-network-policies agent by default and none when networkPolicy is none", () => {
         const ds = rec.ofType("kubernetes:apps/v1:DaemonSet").map((r) => r.name).sort();
-        assert.deepEqual(ds, ["net-ds", "net-etcd-ds", "net-netpol"]);
+        assert.deepEqual(ds, ["net-ds", "net-netpol", "net-none-ds"]);
         const agent = rec.one("kubernetes:apps/v1:DaemonSet", "net-netpol");
         assert.ok(agent.inputs.spec.template.spec.containers[0].args.includes("--fail-open=false"));
         assert.ok(exemptionsOf(agent).some((e) => e.rule === "no-privileged-containers"));
     });
 
-    it("writes the network config to etcd with a Job in etcd mode", () => {
-        const job = rec.one("kubernetes:batch/v1:Job", "net-etcd-etcd-config");
-        const c = job.inputs.spec.template.spec.containers[0];
-        assert.deepEqual(c.args.slice(0, 2), ["put", "/coreos.com/network/config"]);
-        assert.equal(JSON.parse(c.args[2]).Network, "10.244.0.0/16");
+    it("uses the Kubernetes subnet manager and writes nothing to etcd", () => {
+        const c = rec.one("kubernetes:apps/v1:DaemonSet", "net-ds").inputs.spec.template.spec.containers[0];
+        assert.ok(c.args.includes("--kube-subnet-mgr"));
+        assert.deepEqual(c.args.filter((a: string) => a.startsWith("--etcd")), []);
+        assert.deepEqual(rec.ofType("kubernetes:batch/v1:Job"), []);
     });
 
-    it("points flanneld at etcd with the prefix and certificates in etcd mode", () => {
-        const c = rec.one("kubernetes:apps/v1:DaemonSet", "net-etcd-ds").inputs.spec.template.spec.containers[0];
-        assert.ok(c.args.includes("--etcd-endpoints=https://etcd-client.etcd.svc:2379"));
-        assert.ok(c.args.includes("--etcd-prefix=/coreos.com/network"));
-        assert.ok(c.env.some((e: any) => e.name === "FLANNELD_ETCD_PASSWORD"));
+    it("rejects the etcd subnet manager with a ResourceError naming network.subnetManager", () => {
+        assert.throws(() => new mod.Flannel("net-etcd", { ...base, subnetManager: "etcd" as "kube" }), /network\.subnetManager "etcd" is not supported: use kube/);
     });
 
     it("sets cpu and memory requests and limits on every container", () => {

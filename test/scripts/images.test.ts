@@ -1,3 +1,4 @@
+import { TRAEFIK_VERSION } from "../../scripts/lib/router-tools";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import YAML from "yaml";
@@ -85,7 +86,10 @@ describe("localImages", () => {
     it("are the images versions.ts pins for the local cluster, under the same references", () => {
         const expected = [
             versions.PAUSE_IMAGE, versions.BUSYBOX_IMAGE, versions.FLANNEL_CNI_PLUGIN_IMAGE, versions.FLANNEL_IMAGE, versions.COREDNS_IMAGE,
-            versions.KUBE_NETWORK_POLICIES_IMAGE, versions.REGISTRY_IMAGE,
+            versions.KUBE_NETWORK_POLICIES_IMAGE, versions.REGISTRY_IMAGE, versions.KUBECTL_IMAGE, versions.METRICS_SERVER_IMAGE,
+            versions.ETCD_IMAGE,
+            versions.REDIS_IMAGE, versions.POSTGRES_IMAGE, versions.MYSQL_IMAGE, versions.RABBITMQ_IMAGE,
+            versions.TRAEFIK_IMAGE,
         ];
         assert.deepEqual(localImages().map((i) => i.ref).sort(), [...expected].sort());
     });
@@ -96,6 +100,7 @@ describe("localImages", () => {
         assert.equal(splitRef(versions.PAUSE_IMAGE).tag, PAUSE_VERSION);
         assert.equal(splitRef(versions.REGISTRY_IMAGE).tag, REGISTRY_VERSION.replace(/^v/, ""));
         assert.equal(splitRef(versions.KUBE_NETWORK_POLICIES_IMAGE).tag, KUBE_NETWORK_POLICIES_VERSION);
+        assert.equal(splitRef(versions.TRAEFIK_IMAGE).tag, TRAEFIK_VERSION);
     });
 
     it("give the flannel image flanneld as entrypoint and iptables pointing at the nf_tables variants", () => {

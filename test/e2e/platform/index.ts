@@ -6,10 +6,16 @@
 import { workloadsSmoke } from "./workloads";
 import { registrySmoke } from "./registry";
 import { metricsServerSmoke } from "./metrics-server";
+import { etcdSmoke } from "./etcd";
+import { servicesSmoke } from "./services";
+import { routerSmoke } from "./router";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
     workloadsSmoke();
     registrySmoke();
     metricsServerSmoke();
+    etcdSmoke();
+    servicesSmoke();
+    routerSmoke();
 }
