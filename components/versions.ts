@@ -55,11 +55,9 @@ export const METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-serv
 /** Manage System: Headlamp Kubernetes UI. */
 export const HEADLAMP_IMAGE = "ghcr.io/headlamp-k8s/headlamp:v0.25.0";
 /** Platform Support: metrics store. */
-export const PROMETHEUS_IMAGE = "quay.io/prometheus/prometheus:v2.54.1";
+export const PROMETHEUS_IMAGE = "quay.io/prometheus/prometheus:v3.16.0";
 /** Platform Support: alert routing. */
-export const ALERTMANAGER_IMAGE = "quay.io/prometheus/alertmanager:v0.27.0";
-/** Platform Support: dashboards. */
-export const GRAFANA_IMAGE = "docker.io/grafana/grafana:11.2.0";
+export const ALERTMANAGER_IMAGE = "quay.io/prometheus/alertmanager:v0.35.0";
 /** Platform Support: OTLP collector for traces, metrics and logs from apps. */
 export const OTEL_COLLECTOR_IMAGE = "docker.io/otel/opentelemetry-collector-contrib:0.109.0";
 /** Log Center: node log shipper. */
@@ -74,10 +72,18 @@ export const MYSQL_IMAGE = "docker.io/library/mariadb:11.8.9";
 export const REDIS_IMAGE = "docker.io/valkey/valkey:8.1.1";
 /** Services: RabbitMQ with the management plugin, trixie's version. */
 export const RABBITMQ_IMAGE = "docker.io/library/rabbitmq:4.0.5-management";
-/** Code Center: Git hosting (rootless variant: runs as uid 1000). */
-export const GITEA_IMAGE = "docker.io/gitea/gitea:1.22.2-rootless";
-/** Code Center: image builder without a Docker daemon (rootless BuildKit). */
-export const BUILDKIT_IMAGE = "docker.io/moby/buildkit:v0.16.0-rootless";
+/**
+ * Code Center: Git hosting (rootless variant: runs as uid 1000), the release the local cluster
+ * builds (scripts/lib/code-center-tools.ts GITEA_VERSION).
+ */
+export const GITEA_IMAGE = "docker.io/gitea/gitea:1.27.3-rootless";
+/**
+ * Code Center: image builder without a Docker daemon. The non-rootless variant, run privileged:
+ * rootless BuildKit needs newuidmap (setuid) and unprivileged user namespaces with an unconfined
+ * seccomp profile (components/app-engine/code-center.ts says why the platform does not use it).
+ * The release the local cluster builds (scripts/lib/code-center-tools.ts BUILDKIT_VERSION).
+ */
+export const BUILDKIT_IMAGE = "docker.io/moby/buildkit:v0.34.2";
 
 // --- Local cluster (scripts/lib/images.ts builds these on the host and serves them to the nodes) ---
 /** Pod sandbox image the nodes' containerd runs every pod in (`sandbox_image`). */

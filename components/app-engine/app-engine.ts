@@ -6,7 +6,7 @@
  * | Platform Control  | `PlatformControl` | -                                   | PriorityClasses, metrics, audit   |
  * | App Router        | `AppRouter`       | domain, registry (its route)        | IngressClass, TLS, platform hosts |
  * | Log Center        | `LogCenter`       | block + bucket storage              | Loki URL                          |
- * | Platform Support  | `PlatformSupport` | block storage, Loki URL             | Prometheus, Grafana, OTLP         |
+ * | Platform Support  | `PlatformSupport` | block storage, Loki URL             | Prometheus, Alertmanager, OTLP    |
  * | Services          | `Services`        | block storage, tenants              | binding Secrets                   |
  * | App Runtime       | `AppRuntime`      | tenants, registry, bindings, router | apps and their hosts              |
  * | Manage System     | `ManageSystem`    | router                              | console URL                       |
@@ -87,7 +87,7 @@ export interface AppEngineArgs {
     /** Manage System. @default enabled */
     manageSystem?: ModuleSwitch & Pick<ManageSystemArgs, "namespace" | "adminGroups" | "viewerGroups" | "replicas" | "resources">;
     /** Platform Support. @default enabled */
-    support?: ModuleSwitch & Pick<PlatformSupportArgs, "namespace" | "retention" | "prometheusStorage" | "sizes" | "tracesOtlpUrl">;
+    support?: ModuleSwitch & Pick<PlatformSupportArgs, "namespace" | "retention" | "prometheusStorage" | "sizes" | "tracesOtlpUrl" | "otelCollector">;
     /** Log Center. @default enabled */
     logCenter?: ModuleSwitch & Pick<LogCenterArgs, "namespace" | "storage" | "retention" | "lokiStorage" | "lokiResources" | "fluentBitResources">;
     /** Code Center. @default enabled */
@@ -198,15 +198,14 @@ export class AppEngine extends pulumi.ComponentResource {
             const s = args.support ?? {};
             this.support = new PlatformSupport(`${name}-support`, {
                 ...common,
-                domain: ctx.domain,
                 namespace: s.namespace,
                 retention: s.retention,
                 prometheusStorage: s.prometheusStorage,
                 sizes: s.sizes,
                 tracesOtlpUrl: s.tracesOtlpUrl,
+                otelCollector: s.otelCollector,
                 storageClass: ctx.storage.blockStorageClass,
                 lokiUrl: this.logCenter?.lokiUrl,
-                ingressClassName,
                 priorityClassName: pc("platform"),
             }, { parent: this, dependsOn });
             footprints.push(...this.support.footprint);
@@ -280,7 +279,6 @@ export class AppEngine extends pulumi.ComponentResource {
         this.nodeRoleCommands = nodeRoleCommands(args.control?.nodeRoles ?? {});
         this.urls = {
             ...(this.manageSystem ? { console: this.manageSystem.url } : {}),
-            ...(this.support ? { grafana: this.support.grafanaUrl } : {}),
             ...(this.codeCenter ? { git: this.codeCenter.gitUrl } : {}),
             ...(this.router && ctx.registry ? { registry: `https://${hosts.registry}` } : {}),
             ...(this.runtime ? this.runtime.hosts : {}),

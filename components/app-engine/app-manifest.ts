@@ -69,6 +69,16 @@ const processSchema = z.strictObject({
     args: z.array(z.string()).optional(),
     /** Port the process listens on (web processes). @default 8080 for web */
     port: port.optional(),
+    /**
+     * Where the process serves Prometheus metrics: Platform Support's Prometheus scrapes it, and the
+     * tenant's NetworkPolicy lets Prometheus (only) reach this port. @default none (not scraped)
+     */
+    metrics: z.strictObject({
+        /** Port of the metrics endpoint (the container port named `metrics`). */
+        port,
+        /** Path of the metrics endpoint. @default "/metrics" */
+        path: z.string().startsWith("/", "must start with '/'").default("/metrics"),
+    }).optional(),
     /** Size preset. @default "small" */
     size: z.enum(["small", "medium", "large"]).default("small"),
     /** Explicit requests and limits; wins over `size`. */

@@ -29,8 +29,8 @@ export const ROUTER_NAMESPACE_LABELS = { "containercloud.io/role": "router" };
 export const ROUTER_UID = 65532;
 
 /** The platform's own hosts. */
-export function platformHosts(domain: string): { console: string; registry: string; grafana: string; git: string } {
-    return { console: `console.${domain}`, registry: `registry.${domain}`, grafana: `grafana.${domain}`, git: `git.${domain}` };
+export function platformHosts(domain: string): { console: string; registry: string; git: string } {
+    return { console: `console.${domain}`, registry: `registry.${domain}`, git: `git.${domain}` };
 }
 
 /** One route: a host and path prefixes to a Service port. */

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
 import { Environment, ResourceRequirements } from "../core/types";
 import { standardLabels } from "../core/labels";
+import { APP_METRICS_PORT_NAME } from "../core/monitoring";
 import { mirrorImage } from "../core/images";
 import { AppManifest, ProcessSpec, SIZE_PRESETS, instanceBounds, processResources } from "./app-manifest";
 import { RouteSpec, renderIngressSpec } from "./app-router";
@@ -50,6 +51,11 @@ export function renderProbes(p: ProcessSpec): { readinessProbe?: Probe; liveness
         ...(h.liveness ? { livenessProbe: one(h.liveness) } : {}),
         ...(h.startup ? { startupProbe: one(h.startup) } : {}),
     };
+}
+
+/** The pod annotations Prometheus's `kubernetes-pods` job scrapes by. */
+export function renderMetricsAnnotations(m: { port: number; path: string }): Record<string, string> {
+    return { "prometheus.io/scrape": "true", "prometheus.io/port": `${m.port}`, "prometheus.io/path": m.path };
 }
 
 /** Tag or digest of an image, for the `app.kubernetes.io/version` label (label-safe). */
@@ -205,7 +211,13 @@ export class App extends pulumi.ComponentResource {
         const res = processResources(p);
         const isWeb = p.type === "web";
         const env_: EnvVar[] = [...(p.port !== undefined ? [{ name: "PORT", value: `${p.port}` }] : []), ...baseEnv()];
-        const ports = p.port !== undefined ? [{ name: "http", containerPort: p.port }] : undefined;
+        const declared = [
+            ...(p.port !== undefined ? [{ name: "http", containerPort: p.port }] : []),
+            ...(p.metrics ? [{ name: APP_METRICS_PORT_NAME, containerPort: p.metrics.port }] : []),
+        ];
+        const ports = declared.length > 0 ? declared : undefined;
+        // Prometheus's kubernetes-pods job keeps pods with these annotations (platform-support-config.ts).
+        const annotations = p.metrics ? renderMetricsAnnotations(p.metrics) : undefined;
         const probes = renderProbes(p);
         const canary = isWeb && pname === "web" ? app.canary : undefined;
         const deploymentFor = (track: "stable" | "canary", img: pulumi.Input<string>, replicas: number | undefined) => new k8s.apps.v1.Deployment(
@@ -216,7 +228,7 @@ export class App extends pulumi.ComponentResource {
                     replicas,
                     selector: { matchLabels: { ...selector, [TRACK_LABEL]: track } },
                     template: {
-                        metadata: { labels: { ...labels, [TRACK_LABEL]: track } },
+                        metadata: { labels: { ...labels, [TRACK_LABEL]: track }, annotations },
                         spec: {
                             ...podBase,
                             topologySpreadConstraints: topologySpread(env, selector),

@@ -1,7 +1,13 @@
 /**
  * Code Center: code storage, and building code into images for deployment. Gitea (Git hosting)
- * on a PostgreSQL instance from the Services catalog, and a rootless BuildKit daemon that builds
- * images without a Docker daemon and pushes them to the platform registry.
+ * on a PostgreSQL instance from the Services catalog, and a BuildKit daemon that builds images
+ * without a Docker daemon and pushes them to the platform registry.
+ *
+ * BuildKit runs privileged (upstream's non-rootless image), in a namespace of its own that only
+ * the Code Center's namespace may reach. Rootless BuildKit would need, beside Pod Security
+ * `privileged` for its unconfined seccomp profile, rootlesskit and the setuid newuidmap/newgidmap
+ * (so privilege escalation allowed) to map a range of uids in its user namespace; the privileged
+ * daemon is the mode that was run on the local cluster's nodes, and every environment runs the same.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
@@ -11,6 +17,9 @@ import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
 import { RegistryContext } from "../core/context";
 import { BUILDKIT_IMAGE, GITEA_IMAGE } from "../versions";
+
+/** uid/gid of the `git` user of Gitea's rootless image. */
+export const GITEA_UID = 1000;
 import { platformHosts, renderIngressSpec } from "./app-router";
 import { BackingService } from "./backing-service";
 import { RandomSecret } from "../secrets";
@@ -46,6 +55,35 @@ export function giteaEnv(domain: string, dbSecret: pulumi.Input<string>, appSecr
     ];
 }
 
+/** Name of the Secret (in Gitea's namespace) with the administrator's `username` and `password`. */
+export const GITEA_ADMIN_SECRET = "gitea-admin";
+
+/** User name of the Gitea administrator the Code Center creates (Gitea reserves `admin`). */
+export const GITEA_ADMIN_USER = "containercloud-admin";
+
+/**
+ * What Gitea's init container runs before the server: app.ini from the environment (the image's
+ * docker-setup.sh), the database schema (`gitea migrate`), and the administrator from
+ * `$GITEA_ADMIN_USERNAME`/`$GITEA_ADMIN_PASSWORD` (created once, its password set on every start
+ * so a rotated Secret takes effect).
+ */
+export function giteaInitScript(): string {
+    return [
+        "set -eu",
+        "/usr/local/bin/docker-setup.sh",
+        "gitea migrate",
+        "if gitea admin user list --admin | awk 'NR > 1 { print $2 }' | grep -qx \"$GITEA_ADMIN_USERNAME\"; then",
+        "    gitea admin user change-password --username \"$GITEA_ADMIN_USERNAME\" --password \"$GITEA_ADMIN_PASSWORD\" --must-change-password=false",
+        "else",
+        "    gitea admin user create --admin --username \"$GITEA_ADMIN_USERNAME\" --password \"$GITEA_ADMIN_PASSWORD\" --email \"$GITEA_ADMIN_USERNAME@users.noreply.local\" --must-change-password=false",
+        "fi",
+        "",
+    ].join("\n");
+}
+
+/** The `buildkitd` flags: the local socket its probes and `kubectl exec` use, and TCP for the Service. */
+export const BUILDKITD_ARGS = ["--addr", "unix:///run/buildkit/buildkitd.sock", "--addr", "tcp://0.0.0.0:1234"];
+
 /**
  * The `buildctl` arguments a CI job runs against the builder to build `context` and push it to
  * `image` (reference with the platform registry host).
@@ -73,7 +111,7 @@ export interface CodeCenterArgs extends CommonArgs {
     domain: string;
     /** Namespace of Gitea. @default "containercloud-code" */
     namespace?: string;
-    /** Namespace of the builder (privileged: rootless BuildKit needs an unconfined seccomp profile). @default "containercloud-builds" */
+    /** Namespace of the builder (Pod Security privileged: BuildKit runs privileged). @default "containercloud-builds" */
     buildNamespace?: string;
     /** Block StorageClass for repositories and the database. */
     storageClass: pulumi.Input<string>;
@@ -93,10 +131,12 @@ export interface CodeCenterArgs extends CommonArgs {
     priorityClassName?: string;
 }
 
-/** Code Center: Gitea with its PostgreSQL, and a rootless BuildKit builder. */
+/** Code Center: Gitea with its PostgreSQL, and a BuildKit builder. */
 export class CodeCenter extends pulumi.ComponentResource {
     /** Gitea URL. */
     public readonly gitUrl: string;
+    /** Name of the Secret (in Gitea's namespace) with the administrator's `username` and `password`. */
+    public readonly adminSecretName: string;
     /** Address CI jobs give `buildctl --addr`; undefined without the builder. */
     public readonly builderAddress?: string;
     /** Gitea's database. */
@@ -140,14 +180,30 @@ export class CodeCenter extends pulumi.ComponentResource {
             metadata: { namespace, labels: gt.labels },
             stringData: { "secret-key": secretKey.result, "internal-token": internalToken.result },
         }, { parent: this });
+        const adminPassword = new RandomSecret(`${name}-gitea-admin-password`, { length: 32 }, { parent: this });
+        // A fixed name: operators and the smoke test read the administrator's credentials from it. The
+        // pods take it by name as text (with dependsOn), so a new password never replaces the StatefulSet.
+        const adminSecret = new k8s.core.v1.Secret(`${name}-gitea-admin`, {
+            metadata: { name: GITEA_ADMIN_SECRET, namespace, labels: gt.labels },
+            stringData: { username: GITEA_ADMIN_USER, password: adminPassword.result },
+        }, { parent: this });
         const svc = new k8s.core.v1.Service(`${name}-gitea-svc`, {
             metadata: { name: "gitea", namespace, labels: gt.labels },
             spec: { selector: gt.selector, ports: [{ name: "http", port: 80, targetPort: "http" }] },
         }, { parent: this });
+        // The StatefulSet's governing Service must be headless (it gives the pod its DNS name).
+        const headless = new k8s.core.v1.Service(`${name}-gitea-headless`, {
+            metadata: { name: "gitea-headless", namespace, labels: gt.labels },
+            spec: { clusterIP: "None", selector: gt.selector, ports: [{ name: "http", port: 3000, targetPort: "http" }] },
+        }, { parent: this });
+        const image = mirrorImage(GITEA_IMAGE, args.imageMirror);
+        const env = giteaEnv(args.domain, this.database.bindingSecretName, appSecret.metadata.name);
+        // The rootless image writes app.ini from the env at start: /etc/gitea must be writable.
+        const mounts = [{ name: "data", mountPath: "/var/lib/gitea" }, { name: "config", mountPath: "/etc/gitea" }, TMP_MOUNT];
         new k8s.apps.v1.StatefulSet(`${name}-gitea`, {
             metadata: { name: "gitea", namespace, labels: gt.labels },
             spec: {
-                serviceName: svc.metadata.name,
+                serviceName: headless.metadata.name,
                 replicas: 1,
                 selector: { matchLabels: gt.selector },
                 template: {
@@ -155,19 +211,31 @@ export class CodeCenter extends pulumi.ComponentResource {
                     spec: {
                         automountServiceAccountToken: false,
                         priorityClassName: args.priorityClassName,
-                        securityContext: restrictedPodSecurityContext(1000),
+                        securityContext: restrictedPodSecurityContext(GITEA_UID),
+                        initContainers: [{
+                            name: "init",
+                            image,
+                            command: ["/bin/bash", "-c", giteaInitScript()],
+                            env: [
+                                ...env,
+                                { name: "GITEA_ADMIN_USERNAME", valueFrom: { secretKeyRef: { name: GITEA_ADMIN_SECRET, key: "username" } } },
+                                { name: "GITEA_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: GITEA_ADMIN_SECRET, key: "password" } } },
+                            ],
+                            resources: containerResources(giteaRes),
+                            securityContext: restrictedContainerSecurityContext(),
+                            volumeMounts: mounts,
+                        }],
                         containers: [{
                             name: "gitea",
-                            image: mirrorImage(GITEA_IMAGE, args.imageMirror),
-                            env: giteaEnv(args.domain, this.database.bindingSecretName, appSecret.metadata.name),
+                            image,
+                            env,
                             ports: [{ name: "http", containerPort: 3000 }],
                             resources: containerResources(giteaRes),
                             securityContext: restrictedContainerSecurityContext(),
                             readinessProbe: { httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 10, initialDelaySeconds: 10 },
                             livenessProbe: { httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 30, initialDelaySeconds: 60 },
                             startupProbe: { httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 5, failureThreshold: 60 },
-                            // The rootless image writes app.ini from the env at start: /etc/gitea must be writable.
-                            volumeMounts: [{ name: "data", mountPath: "/var/lib/gitea" }, { name: "config", mountPath: "/etc/gitea" }, TMP_MOUNT],
+                            volumeMounts: mounts,
                         }],
                         volumes: [{ name: "config", emptyDir: {} }, TMP_VOLUME],
                     },
@@ -177,7 +245,7 @@ export class CodeCenter extends pulumi.ComponentResource {
                     spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClass, resources: { requests: { storage: repoStorage } } },
                 }],
             },
-        }, { parent: this, dependsOn: [this.database] });
+        }, { parent: this, dependsOn: [this.database, adminSecret] });
         if (args.ingressClassName) {
             new k8s.networking.v1.Ingress(`${name}-gitea-ingress`, {
                 metadata: { name: "gitea", namespace, labels: gt.labels },
@@ -190,23 +258,22 @@ export class CodeCenter extends pulumi.ComponentResource {
         ];
 
         if (withBuilder && args.registry) {
-            this.builder(name, args, args.registry, buildNsName, builderRes);
+            this.builder(name, args, args.registry, nsName, buildNsName, builderRes);
             this.builderAddress = `tcp://buildkitd.${buildNsName}.svc:1234`;
             this.footprint.push({ module: "code-center", name: "buildkitd", replicas: 1, containers: [builderRes] });
         }
 
         this.gitUrl = `https://${host}`;
-        this.registerOutputs({ gitUrl: this.gitUrl, builderAddress: this.builderAddress });
+        this.adminSecretName = GITEA_ADMIN_SECRET;
+        this.registerOutputs({ gitUrl: this.gitUrl, builderAddress: this.builderAddress, adminSecretName: this.adminSecretName });
     }
 
     /**
-     * The image builder: rootless BuildKit in a namespace of its own (privileged: it needs an
-     * unconfined seccomp/AppArmor profile), with push credentials for the platform registry.
+     * The image builder: BuildKit, privileged, in a namespace of its own (Pod Security privileged)
+     * that only the Code Center's namespace may reach, with push credentials for the platform registry.
      */
-    private builder(name: string, args: CodeCenterArgs, registry: NonNullable<CodeCenterArgs["registry"]>, buildNsName: string, builderRes: ResourceRequirements): void {
+    private builder(name: string, args: CodeCenterArgs, registry: NonNullable<CodeCenterArgs["registry"]>, codeNsName: string, buildNsName: string, builderRes: ResourceRequirements): void {
         const bk = { labels: standardLabels("buildkitd", "code-center", args.labels), selector: selectorLabels("buildkitd", "code-center") };
-        // Rootless BuildKit needs an unconfined seccomp/AppArmor profile to create its user
-        // namespaces, which Pod Security restricted and baseline refuse: its own namespace is privileged.
         const bns = new k8s.core.v1.Namespace(`${name}-builds-ns`, {
             metadata: { name: buildNsName, labels: { ...standardLabels(buildNsName, "code-center", args.labels), "pod-security.kubernetes.io/enforce": "privileged" } },
         }, { parent: this });
@@ -220,13 +287,31 @@ export class CodeCenter extends pulumi.ComponentResource {
             metadata: { name: "buildkitd", namespace: bnamespace, labels: bk.labels },
             spec: { selector: bk.selector, ports: [{ name: "buildkit", port: 1234, targetPort: "buildkit" }] },
         }, { parent: this });
+        // The daemon's TCP endpoint has no client authentication: only the Code Center's namespace
+        // (Gitea and the CI jobs it starts) may connect.
+        new k8s.networking.v1.NetworkPolicy(`${name}-buildkitd-clients`, {
+            metadata: { name: "buildkitd-clients", namespace: bnamespace, labels: bk.labels },
+            spec: {
+                podSelector: { matchLabels: bk.selector },
+                policyTypes: ["Ingress"],
+                ingress: [{
+                    from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": codeNsName } } }],
+                    ports: [{ protocol: "TCP", port: 1234 }],
+                }],
+            },
+        }, { parent: this });
         new k8s.apps.v1.Deployment(`${name}-buildkitd`, {
             metadata: {
                 name: "buildkitd",
                 namespace: bnamespace,
                 labels: bk.labels,
                 annotations: policyExemptionAnnotation([
-                    { rule: "read-only-root-filesystem", reason: "rootless BuildKit unpacks base images and runs build steps inside its own filesystem" },
+                    { rule: "no-privileged-containers", reason: "BuildKit's OCI worker mounts overlay snapshots and starts each build step with runc in namespaces of its own" },
+                    { rule: "run-as-non-root", reason: "the non-rootless BuildKit daemon runs as root (rootless mode needs setuid newuidmap instead)" },
+                    { rule: "no-privilege-escalation", reason: "a privileged container always allows privilege escalation" },
+                    { rule: "restricted-capabilities", reason: "mounting snapshots and running build steps need CAP_SYS_ADMIN, which a privileged container has" },
+                    { rule: "seccomp-runtime-default", reason: "a privileged container runs unconfined; BuildKit applies its own seccomp profile to build steps" },
+                    { rule: "read-only-root-filesystem", reason: "BuildKit unpacks base images and runs build steps inside its own filesystem" },
                     { rule: "min-replicas", reason: "one build daemon: its layer cache lives on its own volume, and a failed build is retried by the pipeline" },
                 ]),
             },
@@ -238,27 +323,20 @@ export class CodeCenter extends pulumi.ComponentResource {
                     spec: {
                         automountServiceAccountToken: false,
                         priorityClassName: args.priorityClassName,
-                        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
                         containers: [{
                             name: "buildkitd",
                             image: mirrorImage(BUILDKIT_IMAGE, args.imageMirror),
-                            args: ["--addr", "unix:///run/user/1000/buildkit/buildkitd.sock", "--addr", "tcp://0.0.0.0:1234", "--oci-worker-no-process-sandbox"],
-                            env: [{ name: "DOCKER_CONFIG", value: "/home/user/.docker" }],
+                            args: BUILDKITD_ARGS,
+                            env: [{ name: "DOCKER_CONFIG", value: "/root/.docker" }],
                             ports: [{ name: "buildkit", containerPort: 1234 }],
                             resources: containerResources(builderRes),
-                            securityContext: {
-                                runAsNonRoot: true,
-                                readOnlyRootFilesystem: false,
-                                allowPrivilegeEscalation: false,
-                                capabilities: { drop: ["ALL"] },
-                                seccompProfile: { type: "Unconfined" },
-                                appArmorProfile: { type: "Unconfined" },
-                            },
+                            securityContext: { privileged: true, runAsUser: 0, runAsGroup: 0 },
                             readinessProbe: { exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 5 },
                             livenessProbe: { exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 15 },
                             volumeMounts: [
-                                { name: "cache", mountPath: "/home/user/.local/share/buildkit" },
-                                { name: "docker-config", mountPath: "/home/user/.docker", readOnly: true },
+                                // Not the container's overlay root: snapshots are overlay mounts themselves.
+                                { name: "cache", mountPath: "/var/lib/buildkit" },
+                                { name: "docker-config", mountPath: "/root/.docker", readOnly: true },
                                 TMP_MOUNT,
                             ],
                         }],

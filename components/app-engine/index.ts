@@ -29,8 +29,8 @@ export type { ManageSystemArgs } from "./manage-system";
 export { PlatformSupport, DEFAULT_SUPPORT_SIZES, platformSupportDefaults } from "./platform-support";
 export type { PlatformSupportArgs, PlatformSupportSizes } from "./platform-support";
 export {
-    renderPrometheusConfig, renderAlertRules, renderAlertmanagerConfig, renderGrafanaDatasources,
-    renderGrafanaDashboardProvider, renderOverviewDashboard, renderOtelCollectorConfig,
+    renderPrometheusConfig, renderAlertRules, renderAlertmanagerConfig, renderOtelCollectorConfig,
+    FALLBACK_SCRAPE_PROTOCOL,
 } from "./platform-support-config";
 export type { PrometheusConfigOptions } from "./platform-support-config";
 export { LogCenter, renderFluentBitConfig, renderLokiConfig, retentionHours } from "./log-center";

@@ -1,6 +1,8 @@
 /**
  * The configuration files of Platform Support, as pure functions: Prometheus and its alert rules,
- * Alertmanager, Grafana provisioning and dashboard, and the OpenTelemetry collector.
+ * Alertmanager, and the OpenTelemetry collector. Written for Prometheus 3 and Alertmanager 0.35;
+ * test/app-engine/platform-support-promtool.test.ts checks every environment's rendered files
+ * with the real promtool and amtool.
  */
 import { YamlData, toYaml } from "../core/yaml";
 
@@ -8,7 +10,7 @@ import { YamlData, toYaml } from "../core/yaml";
 export interface PrometheusConfigOptions {
     /** Alertmanager address, `host:port`. @default none (no alerting block) */
     alertmanager?: string;
-    /** Extra static targets, `host:port` (e.g. the OTel collector's metrics). @default [] */
+    /** Extra static targets, `host:port` (Alertmanager, the OTel collector's metrics). @default [] */
     staticTargets?: { job: string; targets: string[] }[];
     /** Scrape interval. @default "30s" */
     scrapeInterval?: string;
@@ -17,8 +19,16 @@ export interface PrometheusConfigOptions {
 const SA_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /**
- * prometheus.yml: API servers, nodes and cAdvisor through the API server proxy (no direct
- * kubelet access needed), and every pod or Service annotated `prometheus.io/scrape: "true"`.
+ * Scrape protocol for targets that send no valid Content-Type: Prometheus 3 fails such scrapes
+ * unless the job names a fallback (2.x assumed the text format). Apps' exporters are not ours to
+ * vouch for, so the annotation-driven jobs fall back to the classic text format.
+ */
+export const FALLBACK_SCRAPE_PROTOCOL = "PrometheusText0.0.4";
+
+/**
+ * prometheus.yml: Prometheus itself, API servers, nodes and cAdvisor through the API server proxy
+ * (no direct kubelet access needed), and every pod or Service annotated `prometheus.io/scrape: "true"`.
+ * Services are discovered through EndpointSlices (the Endpoints API is deprecated since Kubernetes 1.33).
  */
 export function renderPrometheusConfig(o: PrometheusConfigOptions = {}): string {
     const tls = { ca_file: `${SA_TOKEN}/ca.crt` };
@@ -33,8 +43,9 @@ export function renderPrometheusConfig(o: PrometheusConfigOptions = {}): string 
             { source_labels: ["__meta_kubernetes_node_name"], regex: "(.+)", target_label: "__metrics_path__", replacement: metricsPath },
         ],
     });
-    const annotated = (job: string, role: "pod" | "endpoints", kind: "pod" | "service") => ({
+    const annotated = (job: string, role: "pod" | "endpointslice", kind: "pod" | "service") => ({
         job_name: job,
+        fallback_scrape_protocol: FALLBACK_SCRAPE_PROTOCOL,
         kubernetes_sd_configs: [{ role }],
         relabel_configs: [
             { source_labels: [`__meta_kubernetes_${kind}_annotation_prometheus_io_scrape`], action: "keep", regex: "true" },
@@ -52,33 +63,42 @@ export function renderPrometheusConfig(o: PrometheusConfigOptions = {}): string 
         ...(o.alertmanager ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [o.alertmanager] }] }] } } : {}),
         rule_files: ["/etc/prometheus/rules/*.yml"],
         scrape_configs: [
+            { job_name: "prometheus", static_configs: [{ targets: ["localhost:9090"] }] },
             {
                 job_name: "kubernetes-apiservers",
                 scheme: "https",
                 tls_config: tls,
                 authorization: { credentials_file: `${SA_TOKEN}/token` },
-                kubernetes_sd_configs: [{ role: "endpoints" }],
+                kubernetes_sd_configs: [{ role: "endpointslice" }],
                 relabel_configs: [{
-                    source_labels: ["__meta_kubernetes_namespace", "__meta_kubernetes_service_name", "__meta_kubernetes_endpoint_port_name"],
+                    source_labels: ["__meta_kubernetes_namespace", "__meta_kubernetes_service_name", "__meta_kubernetes_endpointslice_port_name"],
                     action: "keep", regex: "default;kubernetes;https",
                 }],
             },
             viaApiServer("kubernetes-nodes", "/api/v1/nodes/$1/proxy/metrics"),
             viaApiServer("kubernetes-cadvisor", "/api/v1/nodes/$1/proxy/metrics/cadvisor"),
             annotated("kubernetes-pods", "pod", "pod"),
-            annotated("kubernetes-services", "endpoints", "service"),
+            annotated("kubernetes-services", "endpointslice", "service"),
             ...(o.staticTargets ?? []).map((t) => ({ job_name: t.job, static_configs: [{ targets: t.targets }] })),
         ],
     };
     return toYaml(config);
 }
 
-/** Alert rules every platform gets: a target down, Prometheus not ingesting, a PVC filling up. */
+/**
+ * Alert rules every platform gets: a target down, Prometheus not ingesting, a PVC filling up, and
+ * Watchdog, which always fires so that the whole alerting pipeline (rules, Prometheus to
+ * Alertmanager) is seen to work; its absence downstream is the alarm.
+ */
 export function renderAlertRules(): string {
     return toYaml({
         groups: [{
             name: "containercloud",
             rules: [
+                {
+                    alert: "Watchdog", expr: "vector(1)", labels: { severity: "none" },
+                    annotations: { summary: "Always firing: shows that alerts flow from Prometheus to Alertmanager" },
+                },
                 { alert: "TargetDown", expr: "up == 0", for: "5m", labels: { severity: "warning" }, annotations: { summary: "{{ $labels.job }} target {{ $labels.instance }} is down" } },
                 {
                     alert: "PrometheusNotIngesting",
@@ -101,45 +121,6 @@ export function renderAlertmanagerConfig(): string {
         route: { receiver: "default", group_by: ["alertname", "namespace"], group_wait: "30s", group_interval: "5m", repeat_interval: "4h" },
         receivers: [{ name: "default" }],
     });
-}
-
-/** Grafana datasource provisioning: Prometheus (default) and, when given, Loki. */
-export function renderGrafanaDatasources(prometheusUrl: string, lokiUrl?: string): string {
-    return toYaml({
-        apiVersion: 1,
-        datasources: [
-            { name: "Prometheus", uid: "prometheus", type: "prometheus", access: "proxy", url: prometheusUrl, isDefault: true, editable: false },
-            ...(lokiUrl ? [{ name: "Loki", uid: "loki", type: "loki", access: "proxy", url: lokiUrl, editable: false }] : []),
-        ],
-    });
-}
-
-/** Grafana dashboard provider: dashboards from the mounted ConfigMap folder. */
-export function renderGrafanaDashboardProvider(): string {
-    return toYaml({
-        apiVersion: 1,
-        providers: [{ name: "containercloud", folder: "Container Cloud", type: "file", disableDeletion: true, options: { path: "/var/lib/grafana/dashboards" } }],
-    });
-}
-
-/** The platform overview dashboard (JSON): CPU and memory per namespace, and restarts. */
-export function renderOverviewDashboard(): string {
-    const panel = (id: number, title: string, expr: string, y: number) => ({
-        id, title, type: "timeseries", datasource: { type: "prometheus", uid: "prometheus" },
-        gridPos: { h: 8, w: 24, x: 0, y },
-        targets: [{ refId: "A", expr, legendFormat: "{{namespace}}" }],
-    });
-    return JSON.stringify({
-        uid: "containercloud-overview",
-        title: "Container Cloud overview",
-        schemaVersion: 39,
-        time: { from: "now-6h", to: "now" },
-        panels: [
-            panel(1, "CPU by namespace (cores)", "sum by (namespace) (rate(container_cpu_usage_seconds_total{container!=\"\"}[5m]))", 0),
-            panel(2, "Memory by namespace", "sum by (namespace) (container_memory_working_set_bytes{container!=\"\"})", 8),
-            panel(3, "Targets up", "sum by (job) (up)", 16),
-        ],
-    }, null, 2);
 }
 
 /**

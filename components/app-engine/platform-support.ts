@@ -1,7 +1,11 @@
 /**
- * Platform Support: monitoring, problem diagnosis, tracing and statistics. Prometheus (service
- * discovery of the Kubernetes API), Alertmanager, Grafana with provisioned datasources and
- * dashboards, and an OpenTelemetry collector apps send OTLP traces, metrics and logs to.
+ * Platform Support: monitoring, problem diagnosis, tracing and statistics. Prometheus 3 (service
+ * discovery of the Kubernetes API), Alertmanager, and an OpenTelemetry collector apps send OTLP
+ * traces, metrics and logs to.
+ *
+ * No dashboard UI: Grafana (which this module ran before) is AGPL-licensed and is not built here,
+ * and no permissively licensed replacement is built yet (see README, Platform Support). PromQL
+ * answers through Prometheus's HTTP API.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
@@ -9,9 +13,8 @@ import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
-import { ALERTMANAGER_IMAGE, GRAFANA_IMAGE, OTEL_COLLECTOR_IMAGE, PROMETHEUS_IMAGE } from "../versions";
-import { platformHosts, renderIngressSpec } from "./app-router";
-import { RandomSecret } from "../secrets";
+import { ALERTMANAGER_IMAGE, OTEL_COLLECTOR_IMAGE, PROMETHEUS_IMAGE } from "../versions";
+import { MONITORING_NAMESPACE_LABELS, PROMETHEUS_POD_LABELS } from "../core/monitoring";
 import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
 import * as config from "./platform-support-config";
@@ -22,8 +25,6 @@ export interface PlatformSupportSizes {
     prometheus: ResourceRequirements;
     /** Alertmanager. */
     alertmanager: ResourceRequirements;
-    /** Grafana. */
-    grafana: ResourceRequirements;
     /** OTel collector. */
     otelCollector: ResourceRequirements;
 }
@@ -32,7 +33,6 @@ export interface PlatformSupportSizes {
 export const DEFAULT_SUPPORT_SIZES: PlatformSupportSizes = {
     prometheus: resources("200m", "512Mi", "1", "2Gi"),
     alertmanager: resources("20m", "32Mi", "200m", "128Mi"),
-    grafana: resources("50m", "128Mi", "500m", "512Mi"),
     otelCollector: resources("50m", "128Mi", "500m", "512Mi"),
 };
 
@@ -45,8 +45,6 @@ export function platformSupportDefaults(env: Environment): { retention: string; 
 
 /** Arguments of `PlatformSupport`. */
 export interface PlatformSupportArgs extends CommonArgs {
-    /** Base domain: Grafana is `grafana.<domain>`. */
-    domain: string;
     /** Namespace. @default "containercloud-monitoring" */
     namespace?: string;
     /** Block StorageClass for Prometheus data. */
@@ -55,28 +53,26 @@ export interface PlatformSupportArgs extends CommonArgs {
     retention?: string;
     /** Prometheus volume size. @default platformSupportDefaults(environment).prometheusStorage: 100Gi in prod, 20Gi in staging, 5Gi in dev, 2Gi in local */
     prometheusStorage?: string;
-    /** Loki query URL for the Grafana datasource; also where the collector sends logs. @default none */
+    /** Loki URL: the collector sends logs to its OTLP endpoint (`<lokiUrl>/otlp`). @default none */
     lokiUrl?: string;
     /** OTLP endpoint of a trace store. @default none (traces go to the collector's debug log) */
     tracesOtlpUrl?: string;
-    /** IngressClass for Grafana's route. @default none (no Ingress) */
-    ingressClassName?: string;
+    /** Run the OpenTelemetry collector (and scrape it). @default true */
+    otelCollector?: boolean;
     /** Container sizes. @default DEFAULT_SUPPORT_SIZES */
     sizes?: Partial<PlatformSupportSizes>;
     /** PriorityClass. @default none */
     priorityClassName?: string;
 }
 
-/** Platform Support: Prometheus, Alertmanager, Grafana and the OpenTelemetry collector. */
+/** Platform Support: Prometheus, Alertmanager and the OpenTelemetry collector. */
 export class PlatformSupport extends pulumi.ComponentResource {
     /** Namespace. */
     public readonly namespaceName: pulumi.Output<string>;
     /** In-cluster Prometheus URL. */
     public readonly prometheusUrl: pulumi.Output<string>;
-    /** OTLP gRPC endpoint apps send telemetry to (a plain string: it goes into app env). */
-    public readonly otlpEndpoint: string;
-    /** Grafana URL. */
-    public readonly grafanaUrl: string;
+    /** OTLP gRPC endpoint apps send telemetry to (a plain string: it goes into app env); none without the collector. */
+    public readonly otlpEndpoint?: string;
     /** Resolved Prometheus retention. */
     public readonly retention: string;
     /** What the module reserves, for the resource audit. */
@@ -88,14 +84,15 @@ export class PlatformSupport extends pulumi.ComponentResource {
         this.retention = args.retention ?? defaults.retention;
         const nsName = args.namespace ?? "containercloud-monitoring";
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...standardLabels(nsName, "platform-support", args.labels), "pod-security.kubernetes.io/enforce": "restricted" } },
+            metadata: { name: nsName, labels: { ...standardLabels(nsName, "platform-support", args.labels), ...MONITORING_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        const otel = args.otelCollector ?? true;
         const s: SupportSettings = {
             name, nsName, namespace, args,
             sizes: { ...DEFAULT_SUPPORT_SIZES, ...(args.sizes ?? {}) },
             promStorage: args.prometheusStorage ?? defaults.prometheusStorage,
-            grafanaHost: platformHosts(args.domain).grafana,
+            otel,
             svcHost: (svc: string, port: number) => `${svc}.${nsName}.svc:${port}`,
             workload: (app: string) => ({
                 labels: standardLabels(app, "platform-support", args.labels),
@@ -108,27 +105,27 @@ export class PlatformSupport extends pulumi.ComponentResource {
         };
         const promSvc = this.prometheus(s);
         this.alertmanager(s);
-        this.grafana(s);
-        this.otelCollector(s);
+        if (otel) {
+            this.otelCollector(s);
+        }
 
-        const { sizes, promStorage, grafanaHost } = s;
+        const { sizes, promStorage } = s;
         this.namespaceName = namespace;
         this.prometheusUrl = pulumi.interpolate`http://${promSvc.metadata.name}.${namespace}.svc:9090`;
-        this.otlpEndpoint = `http://otel-collector.${nsName}.svc:4317`;
-        this.grafanaUrl = `https://${grafanaHost}`;
+        this.otlpEndpoint = otel ? `http://otel-collector.${nsName}.svc:4317` : undefined;
         this.footprint = [
             { module: "platform-support", name: "prometheus", replicas: 1, containers: [sizes.prometheus], storage: promStorage },
             { module: "platform-support", name: "alertmanager", replicas: 1, containers: [sizes.alertmanager] },
-            { module: "platform-support", name: "grafana", replicas: 1, containers: [sizes.grafana] },
-            { module: "platform-support", name: "otel-collector", replicas: 1, containers: [sizes.otelCollector] },
+            ...(otel ? [{ module: "platform-support", name: "otel-collector", replicas: 1, containers: [sizes.otelCollector] }] : []),
         ];
-        this.registerOutputs({ prometheusUrl: this.prometheusUrl, otlpEndpoint: this.otlpEndpoint, grafanaUrl: this.grafanaUrl });
+        this.registerOutputs({ prometheusUrl: this.prometheusUrl, otlpEndpoint: this.otlpEndpoint });
     }
 
     /** Prometheus: RBAC for service discovery, its config and rules, the StatefulSet; returns its Service. */
     private prometheus(s: SupportSettings): k8s.core.v1.Service {
-        const { name, namespace, nsName, args, sizes, promStorage, svcHost, workload, pod } = s;
-        const prom = workload("prometheus");
+        const { name, namespace, nsName, args, sizes, promStorage, svcHost, workload, pod, otel } = s;
+        // The selector tenant NetworkPolicies let in (core/monitoring.ts); the same as workload()'s.
+        const prom = { ...workload("prometheus"), selector: PROMETHEUS_POD_LABELS };
         const promSa = new k8s.core.v1.ServiceAccount(`${name}-prometheus-sa`, { metadata: { name: "prometheus", namespace, labels: prom.labels } }, { parent: this });
         const promCr = new k8s.rbac.v1.ClusterRole(`${name}-prometheus-cr`, {
             metadata: { name: `${nsName}:prometheus`, labels: prom.labels },
@@ -148,7 +145,10 @@ export class PlatformSupport extends pulumi.ComponentResource {
             data: {
                 "prometheus.yml": config.renderPrometheusConfig({
                     alertmanager: svcHost("alertmanager", 9093),
-                    staticTargets: [{ job: "otel-collector", targets: [svcHost("otel-collector", 8889)] }],
+                    staticTargets: [
+                        { job: "alertmanager", targets: [svcHost("alertmanager", 9093)] },
+                        ...(otel ? [{ job: "otel-collector", targets: [svcHost("otel-collector", 8889)] }] : []),
+                    ],
                 }),
             },
         }, { parent: this });
@@ -160,10 +160,16 @@ export class PlatformSupport extends pulumi.ComponentResource {
             metadata: { name: "prometheus", namespace, labels: prom.labels },
             spec: { selector: prom.selector, ports: [{ name: "http", port: 9090, targetPort: "http" }] },
         }, { parent: this });
+        // The StatefulSet's governing Service must be headless (it gives the pod its DNS name); the
+        // ClusterIP Service above is what clients use.
+        const promHeadless = new k8s.core.v1.Service(`${name}-prometheus-headless`, {
+            metadata: { name: "prometheus-headless", namespace, labels: prom.labels },
+            spec: { clusterIP: "None", selector: prom.selector, ports: [{ name: "http", port: 9090, targetPort: "http" }] },
+        }, { parent: this });
         new k8s.apps.v1.StatefulSet(`${name}-prometheus`, {
             metadata: { name: "prometheus", namespace, labels: prom.labels },
             spec: {
-                serviceName: promSvc.metadata.name,
+                serviceName: promHeadless.metadata.name,
                 replicas: 1,
                 selector: { matchLabels: prom.selector },
                 template: {
@@ -248,87 +254,6 @@ export class PlatformSupport extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
-    /** Grafana: generated admin login, provisioned datasources and dashboards, Deployment and Ingress. */
-    private grafana(s: SupportSettings): void {
-        const { name, namespace, args, sizes, grafanaHost, svcHost, workload, pod } = s;
-        const gf = workload("grafana");
-        const adminPassword = new RandomSecret(`${name}-grafana-admin`, { length: 24 }, { parent: this });
-        // Operators look the admin login up by this name, so it is fixed; Grafana names it as text and
-        // waits for it with dependsOn (test/core/replacement-safety.test.ts says why).
-        const gfSecretName = "grafana-admin";
-        const gfSecret = new k8s.core.v1.Secret(`${name}-grafana-admin-secret`, {
-            metadata: { name: gfSecretName, namespace, labels: gf.labels },
-            stringData: { username: "admin", password: adminPassword.result },
-        }, { parent: this });
-        const gfProvisioning = new k8s.core.v1.ConfigMap(`${name}-grafana-datasources`, {
-            metadata: { namespace, labels: gf.labels },
-            data: { "datasources.yaml": config.renderGrafanaDatasources(`http://${svcHost("prometheus", 9090)}`, args.lokiUrl) },
-        }, { parent: this });
-        const gfProviders = new k8s.core.v1.ConfigMap(`${name}-grafana-dashboard-providers`, {
-            metadata: { namespace, labels: gf.labels },
-            data: { "dashboards.yaml": config.renderGrafanaDashboardProvider() },
-        }, { parent: this });
-        const gfDashboards = new k8s.core.v1.ConfigMap(`${name}-grafana-dashboards`, {
-            metadata: { namespace, labels: gf.labels },
-            data: { "overview.json": config.renderOverviewDashboard() },
-        }, { parent: this });
-        const gfSvc = new k8s.core.v1.Service(`${name}-grafana-svc`, {
-            metadata: { name: "grafana", namespace, labels: gf.labels },
-            spec: { selector: gf.selector, ports: [{ name: "http", port: 80, targetPort: "http" }] },
-        }, { parent: this });
-        new k8s.apps.v1.Deployment(`${name}-grafana`, {
-            metadata: { name: "grafana", namespace, labels: gf.labels, annotations: policyExemptionAnnotation([{ rule: "min-replicas", reason: "one Grafana: it keeps users and state in an embedded SQLite file on its volume, which two replicas cannot share" }]) },
-            spec: {
-                replicas: 1,
-                selector: { matchLabels: gf.selector },
-                template: {
-                    metadata: { labels: gf.labels },
-                    spec: {
-                        ...pod(472),
-                        automountServiceAccountToken: false,
-                        containers: [{
-                            name: "grafana",
-                            image: mirrorImage(GRAFANA_IMAGE, args.imageMirror),
-                            env: [
-                                { name: "GF_SECURITY_ADMIN_USER", valueFrom: { secretKeyRef: { name: gfSecretName, key: "username" } } },
-                                { name: "GF_SECURITY_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: gfSecretName, key: "password" } } },
-                                { name: "GF_SERVER_ROOT_URL", value: `https://${grafanaHost}` },
-                                { name: "GF_PATHS_DATA", value: "/var/lib/grafana" },
-                                { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
-                            ],
-                            ports: [{ name: "http", containerPort: 3000 }],
-                            resources: containerResources(sizes.grafana),
-                            securityContext: restrictedContainerSecurityContext(),
-                            readinessProbe: { httpGet: { path: "/api/health", port: "http" }, periodSeconds: 10 },
-                            livenessProbe: { httpGet: { path: "/api/health", port: "http" }, periodSeconds: 20, initialDelaySeconds: 30 },
-                            volumeMounts: [
-                                { name: "data", mountPath: "/var/lib/grafana" },
-                                { name: "datasources", mountPath: "/etc/grafana/provisioning/datasources" },
-                                { name: "providers", mountPath: "/etc/grafana/provisioning/dashboards" },
-                                { name: "dashboards", mountPath: "/var/lib/grafana/dashboards" },
-                                TMP_MOUNT,
-                            ],
-                        }],
-                        // Dashboards and datasources are provisioned from ConfigMaps, so Grafana's own DB can be ephemeral.
-                        volumes: [
-                            { name: "data", emptyDir: {} },
-                            { name: "datasources", configMap: { name: gfProvisioning.metadata.name } },
-                            { name: "providers", configMap: { name: gfProviders.metadata.name } },
-                            { name: "dashboards", configMap: { name: gfDashboards.metadata.name } },
-                            TMP_VOLUME,
-                        ],
-                    },
-                },
-            },
-        }, { parent: this, dependsOn: [gfSecret] });
-        if (args.ingressClassName) {
-            new k8s.networking.v1.Ingress(`${name}-grafana-ingress`, {
-                metadata: { name: "grafana", namespace, labels: gf.labels },
-                spec: renderIngressSpec(args.ingressClassName, [{ host: grafanaHost, paths: ["/"], serviceName: gfSvc.metadata.name, servicePort: 80, tls: true }]),
-            }, { parent: this });
-        }
-    }
-
     /** The OpenTelemetry collector apps send OTLP to: config, Service, Deployment. */
     private otelCollector(s: SupportSettings): void {
         const { name, namespace, args, sizes, workload, pod } = s;
@@ -390,7 +315,8 @@ interface SupportSettings {
     args: PlatformSupportArgs;
     sizes: PlatformSupportSizes;
     promStorage: string;
-    grafanaHost: string;
+    /** Whether the OTel collector runs. */
+    otel: boolean;
     svcHost: (svc: string, port: number) => string;
     workload: (app: string) => { labels: Record<string, string>; selector: Record<string, string> };
     pod: (uid: number) => { priorityClassName?: string; securityContext: ReturnType<typeof restrictedPodSecurityContext> };

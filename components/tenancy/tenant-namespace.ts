@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
 import { CpuMemory } from "../core/types";
 import { standardLabels } from "../core/labels";
+import { APP_METRICS_PORT_NAME, MONITORING_NAMESPACE_LABELS, PROMETHEUS_POD_LABELS } from "../core/monitoring";
 import { parseBytes, parseMillicores } from "../core/resources";
 
 /** Pod Security Standards level enforced on a namespace. */
@@ -71,6 +72,12 @@ export interface TenantNamespaceArgs {
      */
     routerNamespaceLabels?: Record<string, string>;
     /**
+     * Labels of the namespace whose Prometheus pods may scrape this namespace's apps, on their
+     * `metrics` port only.
+     * @default MONITORING_NAMESPACE_LABELS ({ "containercloud.io/role": "monitoring" })
+     */
+    monitoringNamespaceLabels?: Record<string, string>;
+    /**
      * A `kubernetes.io/dockerconfigjson` payload (already JSON) copied into the namespace as the
      * `registry-pull` Secret; the App Runtime lists it in its pods' imagePullSecrets.
      * @default undefined (no pull secret)
@@ -128,6 +135,19 @@ export function renderQuotaHard(q: TenantQuota): Record<string, string> {
     };
 }
 
+/** The spec of the NetworkPolicy that lets the monitoring namespace's Prometheus pods reach every pod's `metrics` port. */
+export function renderAllowPrometheusSpec(monitoringNamespaceLabels: Record<string, string>): k8s.types.input.networking.v1.NetworkPolicySpec {
+    return {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{
+            // One peer with both selectors: Prometheus's pods in the monitoring namespace (two peers would allow either).
+            from: [{ namespaceSelector: { matchLabels: { ...monitoringNamespaceLabels } }, podSelector: { matchLabels: { ...PROMETHEUS_POD_LABELS } } }],
+            ports: [{ protocol: "TCP", port: APP_METRICS_PORT_NAME }],
+        }],
+    };
+}
+
 /** Pod Security admission labels for a level (enforce, audit and warn at the same level). */
 export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
     return {
@@ -166,6 +186,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
         this.podSecurity = args.podSecurity ?? "restricted";
         const groups = args.groups ?? {};
         const routerLabels = args.routerNamespaceLabels ?? { "containercloud.io/role": "router" };
+        const monitoringLabels = args.monitoringNamespaceLabels ?? MONITORING_NAMESPACE_LABELS;
         const labels = {
             ...standardLabels(args.namespace, "tenant"),
             "containercloud.io/team": args.team,
@@ -229,6 +250,13 @@ export class TenantNamespace extends pulumi.ComponentResource {
                 policyTypes: ["Ingress"],
                 ingress: [{ from: [{ namespaceSelector: { matchLabels: routerLabels } }] }],
             },
+        }, { parent: this });
+
+        // Without this the default-deny refuses Prometheus's scrapes of the apps (the defect it fixes):
+        // Prometheus's pods, and only they, reach the port apps name `metrics`, and nothing else.
+        new k8s.networking.v1.NetworkPolicy(`${name}-allow-prometheus`, {
+            metadata: meta("allow-prometheus"),
+            spec: renderAllowPrometheusSpec(monitoringLabels),
         }, { parent: this });
 
         const bindings: [string, string, string[] | undefined][] = [

@@ -20,9 +20,11 @@ import { ensureDebPackages } from "./node-tools";
 import { cachedBinary, controlPlaneTools, ensureGoTool, GoTool } from "./tools";
 import { corednsTool, craneTool, flannelCniPluginTool, flannelTool, metricsServerTool, pauseTool, registryTool } from "./image-tools";
 import { netpolTools } from "./netpol-tools";
+import { metricsImages } from "./metrics-images";
 import { traefikImage } from "./router-image";
 import { etcdImage } from "./etcd-image";
 import { serviceImages } from "./service-images";
+import { codeCenterImages } from "./code-center-images";
 import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from "./image-debian";
 import { PRUNED_PATHS, assembleRoot } from "./image-root";
 import { BuiltImage, imageCacheDir, readBuilt, splitRef, writeLayout } from "./oci-layout";
@@ -235,7 +237,9 @@ export function localImages(): LocalImage[] {
         },
         etcdImage(DEFAULT_PATH),
         ...serviceImages(),
+        ...metricsImages(),
         traefikImage(),
+        ...codeCenterImages(),
     ];
 }
 

@@ -29,6 +29,7 @@ import { renderHostRegistryConfig } from "./host-registry";
 import { ensureGoTool } from "./tools";
 import { ensureImageTools } from "./image-tools";
 import { netpolTools } from "./netpol-tools";
+import { metricsTools } from "./metrics-tools";
 import { coreDnsObjects } from "./cluster-addons";
 import { hostAddress } from "../../components/network/cidr";
 import { COREDNS_IMAGE, PAUSE_IMAGE } from "../../components/versions";
@@ -178,6 +179,9 @@ export async function ensureLocalClusterTools(): Promise<{ bins: Record<string, 
     const registryBin = await ensureGoTool(registryTool(), "local");
     await ensureImageTools("local");
     for (const tool of netpolTools()) {
+        await ensureGoTool(tool, "local");
+    }
+    for (const tool of metricsTools()) {
         await ensureGoTool(tool, "local");
     }
     return { bins, runtime, registryBin };

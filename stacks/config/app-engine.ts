@@ -62,9 +62,11 @@ export const appEngineSchema = z.strictObject({
         viewerGroups: z.array(z.string().min(1)).default([]),
         replicas: z.int().positive().optional(),
     }),
-    /** Platform Support (Prometheus, Alertmanager, Grafana, OTel collector). */
+    /** Platform Support (Prometheus, Alertmanager, OTel collector). */
     support: z.strictObject({
         enabled,
+        /** Run the OpenTelemetry collector. @default true */
+        otelCollector: z.boolean().default(true),
         retention,
         prometheusStorage: byteQuantity,
         /** OTLP endpoint of an external trace store. @default none */
@@ -157,7 +159,7 @@ export function appEngineArgsFromConfig(c: AppEngineConfig, apps: AppManifest[],
             kubeletInsecureTls: c.control.kubeletInsecureTls, nodeRoles: c.control.nodeRoles, nodeCount: c.control.nodeCount,
         },
         manageSystem: { enabled: c.manageSystem.enabled, adminGroups: c.manageSystem.adminGroups, viewerGroups: c.manageSystem.viewerGroups, replicas: c.manageSystem.replicas },
-        support: { enabled: c.support.enabled, retention: c.support.retention, prometheusStorage: c.support.prometheusStorage, tracesOtlpUrl: c.support.tracesOtlpUrl },
+        support: { enabled: c.support.enabled, otelCollector: c.support.otelCollector, retention: c.support.retention, prometheusStorage: c.support.prometheusStorage, tracesOtlpUrl: c.support.tracesOtlpUrl },
         logCenter: { enabled: c.logCenter.enabled, storage: { kind: c.logCenter.storage }, retention: c.logCenter.retention, lokiStorage: c.logCenter.lokiStorage },
         codeCenter: { enabled: c.codeCenter.enabled, builder: c.codeCenter.builder, repositoryStorage: c.codeCenter.repositoryStorage },
     };

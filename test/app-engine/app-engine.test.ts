@@ -53,7 +53,7 @@ describe("AppEngine from the dev stack config", () => {
     it("routes apps and the platform's hosts through the router's IngressClass", () => {
         const hosts = rec.all.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress").flatMap((i) => i.inputs.spec.rules.map((x: any) => x.host)).sort();
         assert.deepEqual(hosts, [
-            "console.apps.example.com", "git.apps.example.com", "grafana.apps.example.com", "registry.apps.example.com",
+            "console.apps.example.com", "git.apps.example.com", "registry.apps.example.com",
             "shop-web.shop.apps.example.com", "shop.dev.containercloud.test",
         ]);
     });

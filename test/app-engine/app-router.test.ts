@@ -135,7 +135,7 @@ describe("router pure helpers", () => {
         const m = await import("../../components/app-engine/app-router");
         const t = await import("../../components/app-engine/traffic-split");
         assert.equal(t.appHost("shop-web", "shop", "apps.example.com"), "shop-web.shop.apps.example.com");
-        assert.deepEqual(m.platformHosts("x.io"), { console: "console.x.io", registry: "registry.x.io", grafana: "grafana.x.io", git: "git.x.io" });
+        assert.deepEqual(m.platformHosts("x.io"), { console: "console.x.io", registry: "registry.x.io", git: "git.x.io" });
     });
 
     it("renders an Ingress with TLS per route: default certificate, named secret, or none", async () => {

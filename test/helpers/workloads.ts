@@ -46,15 +46,13 @@ export function exemptionsOf(r: Registration): { rule: string; reason: string }[
     return v ? JSON.parse(v) : [];
 }
 
-/** The pod template labels of a Job or CronJob registration, or undefined for other types. */
+/** The pod template labels of a Job or CronJob registration (the template over POD_PATHS' pod spec), or undefined for other types. */
 function runToCompletionPodLabels(r: Registration): Record<string, string> | undefined {
-    if (r.type === "kubernetes:batch/v1:Job") {
-        return r.inputs.spec?.template?.metadata?.labels ?? {};
+    if (r.type !== "kubernetes:batch/v1:Job" && r.type !== "kubernetes:batch/v1:CronJob") {
+        return undefined;
     }
-    if (r.type === "kubernetes:batch/v1:CronJob") {
-        return r.inputs.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
-    }
-    return undefined;
+    const template = POD_PATHS[r.type].slice(0, -1).reduce((o: any, k) => (o ? o[k] : undefined), r.inputs);
+    return template?.metadata?.labels ?? {};
 }
 
 /**

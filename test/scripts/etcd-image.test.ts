@@ -21,9 +21,9 @@ describe("the etcd image", () => {
         assert.deepEqual(image().config.Cmd, ["/usr/local/bin/etcd"]);
     });
 
-    it("gives each binary of every image a tool of its own (binaries are looked up by tool id)", () => {
+    it("gives each binary of every image a program of its own (a tool, or one of a tool's binaries by name)", () => {
         for (const img of localImages()) {
-            const ids = img.entries.flatMap((e) => (e.kind === "binary" ? [e.tool.id] : []));
+            const ids = img.entries.flatMap((e) => (e.kind === "binary" ? [`${e.tool.id}/${e.binary ?? e.tool.binary}`] : []));
             assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], img.ref);
         }
     });

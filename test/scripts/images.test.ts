@@ -89,7 +89,9 @@ describe("localImages", () => {
             versions.KUBE_NETWORK_POLICIES_IMAGE, versions.REGISTRY_IMAGE, versions.KUBECTL_IMAGE, versions.METRICS_SERVER_IMAGE,
             versions.ETCD_IMAGE,
             versions.REDIS_IMAGE, versions.POSTGRES_IMAGE, versions.MYSQL_IMAGE, versions.RABBITMQ_IMAGE,
+            versions.PROMETHEUS_IMAGE, versions.ALERTMANAGER_IMAGE,
             versions.TRAEFIK_IMAGE,
+            versions.GITEA_IMAGE, versions.BUILDKIT_IMAGE,
         ];
         assert.deepEqual(localImages().map((i) => i.ref).sort(), [...expected].sort());
     });
@@ -204,5 +206,23 @@ describe("renderHostRegistryConfig", () => {
 
     it("comes with the distribution tool that serves it", () => {
         assert.equal(registryTool().pkg, "github.com/distribution/distribution/v3/cmd/registry");
+    });
+});
+
+describe("metrics images", () => {
+    it("tag Prometheus and Alertmanager with the versions their tools build", async () => {
+        const m = await import("../../scripts/lib/metrics-tools");
+        assert.equal(splitRef(versions.PROMETHEUS_IMAGE).tag, m.PROMETHEUS_VERSION);
+        assert.equal(splitRef(versions.ALERTMANAGER_IMAGE).tag, m.ALERTMANAGER_VERSION);
+    });
+
+    it("keep upstream's entrypoint, user and working directory", () => {
+        const prom = localImages().find((i) => i.ref === versions.PROMETHEUS_IMAGE)!;
+        assert.deepEqual(prom.config.Entrypoint, ["/bin/prometheus"]);
+        assert.equal(prom.config.User, "nobody");
+        assert.equal(prom.config.WorkingDir, "/prometheus");
+        const am = localImages().find((i) => i.ref === versions.ALERTMANAGER_IMAGE)!;
+        assert.deepEqual(am.config.Entrypoint, ["/bin/alertmanager"]);
+        assert.equal(am.config.WorkingDir, "/alertmanager");
     });
 });

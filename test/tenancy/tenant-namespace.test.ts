@@ -60,6 +60,21 @@ describe("TenantNamespace", () => {
         assert.deepEqual(router.inputs.spec.ingress[0].from[0].namespaceSelector.matchLabels, { "containercloud.io/role": "router" });
     });
 
+    it("lets Prometheus's pods in the monitoring namespace reach the apps' metrics port, and nothing more", async () => {
+        const mon = await import("../../components/core/monitoring");
+        const allow = rec.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "team-a-allow-prometheus");
+        assert.deepEqual(allow.inputs.spec.policyTypes, ["Ingress"]);
+        assert.equal(allow.inputs.spec.egress, undefined);
+        assert.equal(allow.inputs.spec.ingress.length, 1);
+        const rule = allow.inputs.spec.ingress[0];
+        // One peer holding both selectors (Prometheus in the monitoring namespace), not two peers (either).
+        assert.deepEqual(rule.from, [{
+            namespaceSelector: { matchLabels: mon.MONITORING_NAMESPACE_LABELS },
+            podSelector: { matchLabels: mon.PROMETHEUS_POD_LABELS },
+        }]);
+        assert.deepEqual(rule.ports, [{ protocol: "TCP", port: mon.APP_METRICS_PORT_NAME }]);
+    });
+
     it("binds only the groups it is given", () => {
         const rbs = rec.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((r) => r.name);
         assert.deepEqual(rbs, ["team-a-developer"]);

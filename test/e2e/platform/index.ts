@@ -9,6 +9,8 @@ import { metricsServerSmoke } from "./metrics-server";
 import { etcdSmoke } from "./etcd";
 import { servicesSmoke } from "./services";
 import { routerSmoke } from "./router";
+import { metricsSmoke } from "./metrics";
+import { codeCenterSmoke } from "./code-center";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
@@ -18,4 +20,6 @@ export function platformSmoke(): void {
     etcdSmoke();
     servicesSmoke();
     routerSmoke();
+    metricsSmoke();
+    codeCenterSmoke();
 }
