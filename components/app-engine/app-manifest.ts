@@ -12,7 +12,7 @@ import * as z from "zod";
 import { isPinned } from "../core/images";
 import { ResourceRequirements } from "../core/types";
 import { parseBytes, parseMillicores } from "../core/resources";
-import { cpuMemory, describeValue, dnsLabel, valueAt } from "../core/validators";
+import { cpuMemory, cronScheduleString, describeValue, dnsLabel, valueAt } from "../core/validators";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -120,8 +120,8 @@ const serviceEntry = z.union([
 ]);
 
 const cronSchema = z.strictObject({
-    /** Cron schedule, five fields. */
-    schedule: z.string().regex(/^(\S+\s+){4}\S+$/, "must be a cron schedule with five fields, e.g. \"0 3 * * *\""),
+    /** Cron schedule, five fields (or a macro such as `@daily`); a run missed by more than half its period is skipped (`cronSchedule`). */
+    schedule: cronScheduleString,
     /** Command run by the job. */
     command: z.array(z.string()).min(1),
     /** Size preset. @default "small" */

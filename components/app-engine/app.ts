@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
 import { Environment, ResourceRequirements } from "../core/types";
+import { cronSchedule } from "../core/cron";
 import { standardLabels } from "../core/labels";
 import { APP_METRICS_PORT_NAME } from "../core/monitoring";
 import { mirrorImage } from "../core/images";
@@ -323,7 +324,7 @@ export class App extends pulumi.ComponentResource {
             new k8s.batch.v1.CronJob(`${name}-cron-${job}`, {
                 metadata: { name: `${app.name}-${job}`, namespace: ns, labels },
                 spec: {
-                    schedule: c.schedule,
+                    ...cronSchedule(c.schedule),
                     concurrencyPolicy: "Forbid",
                     successfulJobsHistoryLimit: 3,
                     failedJobsHistoryLimit: 3,

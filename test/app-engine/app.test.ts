@@ -187,6 +187,7 @@ describe("App", () => {
         const cj = rec.one("kubernetes:batch/v1:CronJob", "shop-web-cron-nightly");
         assert.equal(cj.inputs.spec.schedule, "0 3 * * *");
         assert.equal(cj.inputs.spec.concurrencyPolicy, "Forbid");
+        assert.equal(cj.inputs.spec.startingDeadlineSeconds, 3600);
         const c = podSpecOf(cj).containers[0];
         assert.deepEqual(c.command, ["report"]);
         assert.ok(c.env.some((e: any) => e.name === "DATABASE_URL" && e.valueFrom));

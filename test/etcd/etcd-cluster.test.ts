@@ -110,6 +110,11 @@ describe("EtcdCluster", () => {
         assert.deepEqual(d.jobTemplate.spec.template.spec.containers[0].args.slice(0, 2), ["defrag", "--cluster"]);
     });
 
+    it("lets a missed backup or defrag start late by half its period at most (an hour for both)", () => {
+        assert.equal(rec.one("kubernetes:batch/v1:CronJob", "prod-etcd-backup").inputs.spec.startingDeadlineSeconds, 3600);
+        assert.equal(rec.one("kubernetes:batch/v1:CronJob", "prod-etcd-defrag").inputs.spec.startingDeadlineSeconds, 3600);
+    });
+
     it("sets cpu and memory requests and limits on every container", () => {
         assert.deepEqual(containersWithoutLimits(rec), []);
     });
