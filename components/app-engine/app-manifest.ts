@@ -85,7 +85,12 @@ const processSchema = z.strictObject({
     resources: z.strictObject({ requests: cpuMemory, limits: cpuMemory }).optional(),
     /** Fixed count or autoscaling bounds. @default 1 */
     instances: instancesSchema.default(1),
-    /** Health checks. @default TCP checks on the port for web processes, none for workers */
+    /**
+     * Health checks. A liveness check the same as the readiness check is rendered as a TCP check on
+     * the port (with the liveness timing): the same check twice restarts every instance whenever a
+     * dependency makes them unready. A process without a port needs a liveness command of its own.
+     * @default web processes: readiness an HTTP GET of `/` (any 2xx or 3xx), liveness and startup TCP checks on the port; workers: none
+     */
     health: z.strictObject({ readiness: probeSchema.optional(), liveness: probeSchema.optional(), startup: probeSchema.optional() }).default({}),
 });
 
@@ -210,6 +215,14 @@ function messageFor(issue: z.core.$ZodIssue): string {
 }
 
 /** Validates cross-field rules zod does not express; returns [path, message, value] triples. */
+/** Whether two declared checks probe the same thing (same command, or same path and port), as kube-score compares them. */
+export function sameCheck(a: z.infer<typeof probeSchema>, b: z.infer<typeof probeSchema>, processPort: number | undefined): boolean {
+    if (a.command || b.command) {
+        return JSON.stringify(a.command) === JSON.stringify(b.command);
+    }
+    return a.path === b.path && (a.port ?? processPort) === (b.port ?? processPort);
+}
+
 function crossFieldProblems(app: z.infer<typeof appManifestSchema>): [string, string, unknown][] {
     const problems: [string, string, unknown][] = [];
     if (app.image === undefined && app.source === undefined) {
@@ -234,6 +247,16 @@ function crossFieldProblems(app: z.infer<typeof appManifestSchema>): [string, st
         const kind = p.type ?? (pname === "web" ? "web" : "worker");
         if (kind === "web" && inst === 0) {
             problems.push([`processes.${pname}.instances`, "a web process needs at least 1 instance", inst]);
+        }
+        const { readiness, liveness } = p.health;
+        const processPort = p.port ?? (kind === "web" ? 8080 : undefined);
+        if (readiness && liveness && sameCheck(readiness, liveness, processPort)) {
+            // the platform turns a repeated check into a TCP liveness check, which needs a port and a readiness check that is not TCP itself
+            if ((liveness.port ?? processPort) === undefined) {
+                problems.push([`processes.${pname}.health.liveness`, "is the same check as health.readiness and the process has no port for a TCP liveness check: give liveness a command of its own", undefined]);
+            } else if (!readiness.command && !readiness.path) {
+                problems.push([`processes.${pname}.health.liveness`, "is the same TCP check as health.readiness: give readiness an HTTP path or a command", undefined]);
+            }
         }
     }
     app.services.forEach((s, i) => {

@@ -19,6 +19,7 @@ import { TRAEFIK_IMAGE } from "../versions";
 import {
     RolePlacement, TMP_MOUNT, containerResources, TMP_VOLUME, WorkloadFootprint, haAffinity, mergeAffinity,
     restrictedContainerSecurityContext, restrictedPodSecurityContext, rolePlacement,
+    singleCheckProbes,
 } from "./workload";
 import { DYNAMIC_DIR, DYNAMIC_FILE, ROUTER_PORTS, TRAEFIK_CONTROLLER, renderDynamicConfig, renderTraefikArgs } from "./router-config";
 import { TrafficSplitInput } from "./traffic-split";
@@ -239,8 +240,8 @@ export class AppRouter extends pulumi.ComponentResource {
                             ],
                             resources: containerResources(res),
                             securityContext: restrictedContainerSecurityContext(),
-                            readinessProbe: { httpGet: { path: "/ping", port: "ping" }, periodSeconds: 10 },
-                            livenessProbe: { httpGet: { path: "/ping", port: "ping" }, periodSeconds: 20, failureThreshold: 3 },
+                            // /ping is Traefik's only health endpoint (it answers 503 while shutting down)
+                            ...singleCheckProbes({ httpGet: { path: "/ping", port: "ping" }, periodSeconds: 10 }, "ping", { periodSeconds: 20, failureThreshold: 3 }),
                             volumeMounts: [TMP_MOUNT, { name: "dynamic", mountPath: DYNAMIC_DIR, readOnly: true }],
                         }],
                         volumes: [

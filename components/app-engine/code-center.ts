@@ -23,7 +23,7 @@ export const GITEA_UID = 1000;
 import { platformHosts, renderIngressSpec } from "./app-router";
 import { BackingService } from "./backing-service";
 import { RandomSecret } from "../secrets";
-import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, governingService, restrictedContainerSecurityContext, restrictedPodSecurityContext, singleCheckProbes } from "./workload";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -191,10 +191,8 @@ export class CodeCenter extends pulumi.ComponentResource {
             metadata: { name: "gitea", namespace, labels: gt.labels },
             spec: { selector: gt.selector, ports: [{ name: "http", port: 80, targetPort: "http" }] },
         }, { parent: this });
-        // The StatefulSet's governing Service must be headless (it gives the pod its DNS name).
-        const headless = new k8s.core.v1.Service(`${name}-gitea-headless`, {
-            metadata: { name: "gitea-headless", namespace, labels: gt.labels },
-            spec: { clusterIP: "None", selector: gt.selector, ports: [{ name: "http", port: 3000, targetPort: "http" }] },
+        const headless = governingService(`${name}-gitea-headless`, {
+            name: "gitea-headless", namespace, labels: gt.labels, selector: gt.selector, ports: [{ name: "http", port: 3000, targetPort: "http" }],
         }, { parent: this });
         const image = mirrorImage(GITEA_IMAGE, args.imageMirror);
         const env = giteaEnv(args.domain, this.database.bindingSecretName, appSecret.metadata.name);
@@ -232,8 +230,8 @@ export class CodeCenter extends pulumi.ComponentResource {
                             ports: [{ name: "http", containerPort: 3000 }],
                             resources: containerResources(giteaRes),
                             securityContext: restrictedContainerSecurityContext(),
-                            readinessProbe: { httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 10, initialDelaySeconds: 10 },
-                            livenessProbe: { httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 30, initialDelaySeconds: 60 },
+                            // /api/healthz also checks the database and cache: as liveness, a database restart would restart Gitea
+                            ...singleCheckProbes({ httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 10, initialDelaySeconds: 10 }, "http", { periodSeconds: 30, initialDelaySeconds: 60 }),
                             startupProbe: { httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 5, failureThreshold: 60 },
                             volumeMounts: mounts,
                         }],
@@ -331,8 +329,8 @@ export class CodeCenter extends pulumi.ComponentResource {
                             ports: [{ name: "buildkit", containerPort: 1234 }],
                             resources: containerResources(builderRes),
                             securityContext: { privileged: true, runAsUser: 0, runAsGroup: 0 },
-                            readinessProbe: { exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 5 },
-                            livenessProbe: { exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 15 },
+                            // buildkitd has no health endpoint: readiness asks it for its workers over its socket
+                            ...singleCheckProbes({ exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 5 }, "buildkit", { periodSeconds: 30, initialDelaySeconds: 15 }),
                             volumeMounts: [
                                 // Not the container's overlay root: snapshots are overlay mounts themselves.
                                 { name: "cache", mountPath: "/var/lib/buildkit" },

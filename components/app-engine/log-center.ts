@@ -12,7 +12,7 @@ import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
 import { FLUENT_BIT_IMAGE, LOKI_IMAGE } from "../versions";
-import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, governingService, restrictedContainerSecurityContext, restrictedPodSecurityContext, singleCheckProbes } from "./workload";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
 
 /** Options of `renderFluentBitConfig`. */
@@ -225,14 +225,17 @@ export class LogCenter extends pulumi.ComponentResource {
             metadata: { namespace, labels: loki.labels },
             data: { "loki.yaml": renderLokiConfig(this.storage, this.retention) },
         }, { parent: this });
-        const lokiSvc = new k8s.core.v1.Service(`${name}-loki-svc`, {
+        new k8s.core.v1.Service(`${name}-loki-svc`, {
             metadata: { name: "loki", namespace, labels: loki.labels },
             spec: { selector: loki.selector, ports: [{ name: "http", port: 3100, targetPort: "http" }, { name: "grpc", port: 9095, targetPort: "grpc" }] },
+        }, { parent: this });
+        const lokiHeadless = governingService(`${name}-loki-headless`, {
+            name: "loki-headless", namespace, labels: loki.labels, selector: loki.selector, ports: [{ name: "http", port: 3100, targetPort: "http" }],
         }, { parent: this });
         new k8s.apps.v1.StatefulSet(`${name}-loki`, {
             metadata: { name: "loki", namespace, labels: loki.labels },
             spec: {
-                serviceName: lokiSvc.metadata.name,
+                serviceName: lokiHeadless.metadata.name,
                 replicas: 1,
                 selector: { matchLabels: loki.selector },
                 template: {
@@ -249,8 +252,7 @@ export class LogCenter extends pulumi.ComponentResource {
                             ports: [{ name: "http", containerPort: 3100 }, { name: "grpc", containerPort: 9095 }],
                             resources: containerResources(lokiRes),
                             securityContext: restrictedContainerSecurityContext(),
-                            readinessProbe: { httpGet: { path: "/ready", port: "http" }, periodSeconds: 10, initialDelaySeconds: 15 },
-                            livenessProbe: { httpGet: { path: "/ready", port: "http" }, periodSeconds: 30, initialDelaySeconds: 60 },
+                            ...singleCheckProbes({ httpGet: { path: "/ready", port: "http" }, periodSeconds: 10, initialDelaySeconds: 15 }, "http", { periodSeconds: 30, initialDelaySeconds: 60 }),
                             volumeMounts: [{ name: "config", mountPath: "/etc/loki" }, { name: "data", mountPath: "/var/loki" }, TMP_MOUNT],
                         }],
                         volumes: [{ name: "config", configMap: { name: lokiConfig.metadata.name } }, TMP_VOLUME],

@@ -14,6 +14,7 @@ import { platformHosts, renderIngressSpec } from "./app-router";
 import {
     TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, haAffinity, platformReplicas,
     restrictedContainerSecurityContext, restrictedPodSecurityContext,
+    singleCheckProbes,
 } from "./workload";
 
 /** What `ManageSystem` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
@@ -113,8 +114,7 @@ export class ManageSystem extends pulumi.ComponentResource {
                             ports: [{ name: "http", containerPort: 4466 }],
                             resources: containerResources(res),
                             securityContext: restrictedContainerSecurityContext(),
-                            readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10 },
-                            livenessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 20, initialDelaySeconds: 10 },
+                            ...singleCheckProbes({ httpGet: { path: "/", port: "http" }, periodSeconds: 10 }, "http", { periodSeconds: 20, initialDelaySeconds: 10 }),
                             volumeMounts: [TMP_MOUNT],
                         }],
                         volumes: [TMP_VOLUME],

@@ -15,7 +15,7 @@ import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
 import { ALERTMANAGER_IMAGE, OTEL_COLLECTOR_IMAGE, PROMETHEUS_IMAGE } from "../versions";
 import { MONITORING_NAMESPACE_LABELS, PROMETHEUS_POD_LABELS } from "../core/monitoring";
-import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, governingService, restrictedContainerSecurityContext, restrictedPodSecurityContext, singleCheckProbes } from "./workload";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
 import * as config from "./platform-support-config";
 
@@ -160,11 +160,8 @@ export class PlatformSupport extends pulumi.ComponentResource {
             metadata: { name: "prometheus", namespace, labels: prom.labels },
             spec: { selector: prom.selector, ports: [{ name: "http", port: 9090, targetPort: "http" }] },
         }, { parent: this });
-        // The StatefulSet's governing Service must be headless (it gives the pod its DNS name); the
-        // ClusterIP Service above is what clients use.
-        const promHeadless = new k8s.core.v1.Service(`${name}-prometheus-headless`, {
-            metadata: { name: "prometheus-headless", namespace, labels: prom.labels },
-            spec: { clusterIP: "None", selector: prom.selector, ports: [{ name: "http", port: 9090, targetPort: "http" }] },
+        const promHeadless = governingService(`${name}-prometheus-headless`, {
+            name: "prometheus-headless", namespace, labels: prom.labels, selector: prom.selector, ports: [{ name: "http", port: 9090, targetPort: "http" }],
         }, { parent: this });
         new k8s.apps.v1.StatefulSet(`${name}-prometheus`, {
             metadata: { name: "prometheus", namespace, labels: prom.labels },
@@ -295,8 +292,8 @@ export class PlatformSupport extends pulumi.ComponentResource {
                             ],
                             resources: containerResources(sizes.otelCollector),
                             securityContext: restrictedContainerSecurityContext(),
-                            readinessProbe: { httpGet: { path: "/", port: "health" }, periodSeconds: 10 },
-                            livenessProbe: { httpGet: { path: "/", port: "health" }, periodSeconds: 20 },
+                            // the health_check extension serves one status page
+                            ...singleCheckProbes({ httpGet: { path: "/", port: "health" }, periodSeconds: 10 }, "health", { periodSeconds: 20 }),
                             volumeMounts: [{ name: "config", mountPath: "/etc/otelcol" }, TMP_MOUNT],
                         }],
                         volumes: [{ name: "config", configMap: { name: otConfig.metadata.name } }, TMP_VOLUME],

@@ -33,6 +33,14 @@ describe("LogCenter", () => {
         assert.ok(ex.every((e: any) => e.reason.length > 10));
     });
 
+    it("governs the Loki StatefulSet with a headless Service", () => {
+        const sts = rec.one("kubernetes:apps/v1:StatefulSet", "prod-logs-loki");
+        const headless = rec.one("kubernetes:core/v1:Service", "prod-logs-loki-headless");
+        assert.equal(sts.inputs.spec.serviceName, headless.inputs.metadata.name);
+        assert.equal(headless.inputs.spec.clusterIP, "None");
+        assert.deepEqual(headless.inputs.spec.selector, sts.inputs.spec.selector.matchLabels);
+    });
+
     it("stores chunks in an ObjectBucketClaim in prod", () => {
         const obc = rec.one("kubernetes:objectbucket.io/v1alpha1:ObjectBucketClaim", "prod-logs-loki-bucket");
         assert.equal(obc.inputs.spec.storageClassName, "ceph-bucket");

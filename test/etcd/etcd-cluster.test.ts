@@ -25,6 +25,12 @@ describe("EtcdCluster", () => {
         assert.equal(sts("prod-etcd").spec.podManagementPolicy, "Parallel");
     });
 
+    it("probes liveness by a local read (/livez) and readiness by a quorum read (/readyz)", () => {
+        const c = sts("prod-etcd").spec.template.spec.containers[0];
+        assert.deepEqual([c.startupProbe.httpGet.path, c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path], ["/livez", "/livez", "/readyz"]);
+        assert.equal(c.readinessProbe.httpGet.port, c.ports.find((p: any) => p.name === "metrics").containerPort);
+    });
+
     it("serves TLS on both the client and peer ports", () => {
         const args: string[] = sts("prod-etcd").spec.template.spec.containers[0].args;
         assert.ok(args.includes("--listen-client-urls=https://0.0.0.0:2379"));
