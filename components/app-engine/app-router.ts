@@ -11,6 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -172,6 +173,8 @@ export class AppRouter extends pulumi.ComponentResource {
         }, { parent: this });
         const namespace = ns.metadata.name;
         const meta = (n: string) => ({ name: n, namespace, labels });
+        // the entry points are public; the ping port is for the node's kubelet only
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels, openPorts: ["http", "https"] }, { parent: this });
 
         const sa = this.rbac(name, nsName, namespace, labels, meta);
 

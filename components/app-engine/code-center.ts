@@ -11,6 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -161,6 +162,8 @@ export class CodeCenter extends pulumi.ComponentResource {
             metadata: { name: nsName, labels: { ...standardLabels(nsName, "code-center", args.labels), "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        // Gitea's web and git port for the router and clones; its database only for the namespace
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels: standardLabels(nsName, "code-center", args.labels), openPorts: ["http"] }, { parent: this });
 
         this.database = new BackingService(`${name}-gitea-db`, {
             type: "postgres",
@@ -276,6 +279,8 @@ export class CodeCenter extends pulumi.ComponentResource {
             metadata: { name: buildNsName, labels: { ...standardLabels(buildNsName, "code-center", args.labels), "pod-security.kubernetes.io/enforce": "privileged" } },
         }, { parent: this });
         const bnamespace = bns.metadata.name;
+        // nothing open to all: buildkitd-clients below lets the Code Center's namespace in
+        platformNetworkPolicy(`${name}-builds-netpol`, { namespace: bnamespace, labels: bk.labels }, { parent: this });
         const pushSecret = new k8s.core.v1.Secret(`${name}-registry-push`, {
             metadata: { namespace: bnamespace, labels: bk.labels },
             type: "kubernetes.io/dockerconfigjson",

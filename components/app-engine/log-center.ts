@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { toYaml } from "../core/yaml";
 import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
@@ -192,6 +193,8 @@ export class LogCenter extends pulumi.ComponentResource {
             metadata: { name: nsName, labels: { ...standardLabels(nsName, "log-center", args.labels), "pod-security.kubernetes.io/enforce": "privileged" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        // Loki's query and push API; Fluent Bit pushes from the namespace itself
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels: standardLabels(nsName, "log-center", args.labels), openPorts: [3100] }, { parent: this });
 
         const w: LogSettings = { name, args, nsName, namespace, lokiRes, fbRes, lokiStorage };
         this.loki(w);

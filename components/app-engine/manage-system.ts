@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -73,6 +74,8 @@ export class ManageSystem extends pulumi.ComponentResource {
         }, { parent: this });
         const namespace = ns.metadata.name;
         const meta = (n: string) => ({ name: n, namespace, labels });
+        // the console's web port, for the router
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels, openPorts: ["http"] }, { parent: this });
 
         // Headlamp itself only serves the UI; users act with their own token, so its own SA has no rights.
         const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: meta("headlamp"), automountServiceAccountToken: false }, { parent: this });

@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -87,6 +88,8 @@ export class PlatformSupport extends pulumi.ComponentResource {
             metadata: { name: nsName, labels: { ...standardLabels(nsName, "platform-support", args.labels), ...MONITORING_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        // Prometheus's and Alertmanager's web ports for the API server's services proxy; OTLP for apps
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels: standardLabels(nsName, "platform-support", args.labels), openPorts: ["http", "otlp-grpc", "otlp-http"] }, { parent: this });
         const otel = args.otelCollector ?? true;
         const s: SupportSettings = {
             name, nsName, namespace, args,
