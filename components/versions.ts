@@ -29,13 +29,27 @@ export const ETCD_IMAGE = "quay.io/coreos/etcd:v3.6.16";
 
 // --- Storage (Rook/Ceph) ---
 /** Rook operator Helm chart version (chart `rook-ceph`). */
-export const ROOK_CHART_VERSION = "v1.17.2";
+export const ROOK_CHART_VERSION = "v1.20.6";
 /** Default Helm repository of the Rook charts. */
 export const ROOK_CHART_REPO = "https://charts.rook.io/release";
 /** Rook operator image, set in the chart values so a mirror can rewrite it. */
-export const ROOK_OPERATOR_IMAGE = "docker.io/rook/ceph:v1.17.2";
-/** Ceph daemons image (Squid). */
-export const CEPH_IMAGE = "quay.io/ceph/ceph:v19.2.2";
+export const ROOK_OPERATOR_IMAGE = "docker.io/rook/ceph:v1.20.6";
+/** Ceph daemons image (Tentacle; the release Rook v1.20.6's examples run). */
+export const CEPH_IMAGE = "quay.io/ceph/ceph:v20.2.4";
+/**
+ * The images the Rook chart v1.20.6 deploys besides the operator: the ceph-csi-operator subchart's
+ * manager (v1.0.4) and the CSI driver images the operator hands to it (the chart's `csi.*` values,
+ * written to its image-set ConfigMap). The platform sets each through the chart's values, so the
+ * image mirror rewrites them too (helm.v4 renders in the provider, where no transformation reaches).
+ */
+export const ROOK_CSI_OPERATOR_IMAGE = "quay.io/cephcsi/ceph-csi-operator:v1.0.4";
+export const CEPH_CSI_IMAGE = "quay.io/cephcsi/cephcsi:v3.17.0";
+export const CSI_NODE_DRIVER_REGISTRAR_IMAGE = "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.17.0";
+export const CSI_PROVISIONER_IMAGE = "registry.k8s.io/sig-storage/csi-provisioner:v6.2.0";
+export const CSI_SNAPSHOTTER_IMAGE = "registry.k8s.io/sig-storage/csi-snapshotter:v8.5.0";
+export const CSI_ATTACHER_IMAGE = "registry.k8s.io/sig-storage/csi-attacher:v4.12.0";
+export const CSI_RESIZER_IMAGE = "registry.k8s.io/sig-storage/csi-resizer:v2.1.0";
+export const CSI_ADDONS_IMAGE = "quay.io/csiaddons/k8s-sidecar:v0.14.0";
 
 // --- Registry ---
 /** CNCF distribution registry. */
@@ -52,18 +66,25 @@ export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.2";
 export const TRAEFIK_IMAGE = "docker.io/library/traefik:v3.7.13";
 /** Platform Control: resource metrics for HPA and `kubectl top`. */
 export const METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-server:v0.8.0";
-/** Manage System: Headlamp Kubernetes UI. */
-export const HEADLAMP_IMAGE = "ghcr.io/headlamp-k8s/headlamp:v0.25.0";
+/**
+ * Manage System: k9s (Apache-2.0), the Kubernetes console; its binary runs inside the ttyd
+ * container. Headlamp is not built here: its backend module is not served by the Go module proxy.
+ */
+export const K9S_IMAGE = "docker.io/derailed/k9s:v0.51.0";
+/** Manage System: ttyd (MIT), which serves k9s' terminal to the browser over a WebSocket. */
+export const TTYD_IMAGE = "docker.io/tsl0922/ttyd:1.7.7";
 /** Platform Support: metrics store. */
 export const PROMETHEUS_IMAGE = "quay.io/prometheus/prometheus:v3.16.0";
 /** Platform Support: alert routing. */
 export const ALERTMANAGER_IMAGE = "quay.io/prometheus/alertmanager:v0.35.0";
-/** Platform Support: OTLP collector for traces, metrics and logs from apps. */
-export const OTEL_COLLECTOR_IMAGE = "docker.io/otel/opentelemetry-collector-contrib:0.109.0";
-/** Log Center: node log shipper. */
-export const FLUENT_BIT_IMAGE = "cr.fluentbit.io/fluent/fluent-bit:3.1.7";
-/** Log Center: log store. */
-export const LOKI_IMAGE = "docker.io/grafana/loki:3.1.1";
+/**
+ * Platform Support: OTLP collector for traces, metrics and logs from apps; also the Log Center's
+ * node agent (filelog receiver). Built here from core v0.165.0 and contrib v0.165.1 with only the
+ * components the platform's configs use (tools/go/otelcol); upstream's contrib image is a superset.
+ */
+export const OTEL_COLLECTOR_IMAGE = "docker.io/otel/opentelemetry-collector-contrib:0.165.1";
+/** Log Center: log store (replaces Loki, which is AGPL-licensed). */
+export const VICTORIA_LOGS_IMAGE = "docker.io/victoriametrics/victoria-logs:v1.52.2";
 /** Services: PostgreSQL (the version of Debian trixie's postgresql-17: the local cluster builds it). */
 export const POSTGRES_IMAGE = "docker.io/library/postgres:17.12";
 /** Services, kind `mysql`: MariaDB (GPL-2, MySQL-compatible; MySQL is not in Debian), trixie's version. */

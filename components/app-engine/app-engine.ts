@@ -5,15 +5,15 @@
  * |-------------------|-------------------|-------------------------------------|-----------------------------------|
  * | Platform Control  | `PlatformControl` | -                                   | PriorityClasses, metrics, audit   |
  * | App Router        | `AppRouter`       | domain, registry (its route)        | IngressClass, TLS, platform hosts |
- * | Log Center        | `LogCenter`       | block + bucket storage              | Loki URL                          |
- * | Platform Support  | `PlatformSupport` | block storage, Loki URL             | Prometheus, Alertmanager, OTLP    |
+ * | Log Center        | `LogCenter`       | block storage                       | log store URL, OTLP logs URL      |
+ * | Platform Support  | `PlatformSupport` | block storage, OTLP logs URL        | Prometheus, Alertmanager, OTLP     |
  * | Services          | `Services`        | block storage, tenants              | binding Secrets                   |
  * | App Runtime       | `AppRuntime`      | tenants, registry, bindings, router | apps and their hosts              |
  * | Manage System     | `ManageSystem`    | router                              | console URL                       |
  * | Code Center       | `CodeCenter`      | block storage, registry, router     | Git URL, builder address          |
  *
  * Every module can be switched off; the ones that consume another's output fall back to
- * nothing (no route, no Loki datasource, no PriorityClass) rather than to a name looked up at
+ * nothing (no route, no log export, no PriorityClass) rather than to a name looked up at
  * run time.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -89,7 +89,7 @@ export interface AppEngineArgs {
     /** Platform Support. @default enabled */
     support?: ModuleSwitch & Pick<PlatformSupportArgs, "namespace" | "retention" | "prometheusStorage" | "sizes" | "tracesOtlpUrl" | "otelCollector">;
     /** Log Center. @default enabled */
-    logCenter?: ModuleSwitch & Pick<LogCenterArgs, "namespace" | "storage" | "retention" | "lokiStorage" | "lokiResources" | "fluentBitResources">;
+    logCenter?: ModuleSwitch & Pick<LogCenterArgs, "namespace" | "retention" | "logStorage" | "storeResources" | "agentResources">;
     /** Code Center. @default enabled */
     codeCenter?: ModuleSwitch & Pick<CodeCenterArgs, "namespace" | "buildNamespace" | "builder" | "repositoryStorage" | "giteaResources" | "builderResources">;
 }
@@ -182,13 +182,11 @@ export class AppEngine extends pulumi.ComponentResource {
             this.logCenter = new LogCenter(`${name}-logs`, {
                 ...common,
                 namespace: l.namespace,
-                storage: l.storage,
                 retention: l.retention,
-                lokiStorage: l.lokiStorage,
-                lokiResources: l.lokiResources,
-                fluentBitResources: l.fluentBitResources,
+                logStorage: l.logStorage,
+                storeResources: l.storeResources,
+                agentResources: l.agentResources,
                 blockStorageClass: ctx.storage.blockStorageClass,
-                bucketStorageClass: ctx.storage.bucketStorageClass,
                 priorityClassName: pc("platform"),
             }, { parent: this, dependsOn });
             footprints.push(...this.logCenter.footprint);
@@ -205,7 +203,7 @@ export class AppEngine extends pulumi.ComponentResource {
                 tracesOtlpUrl: s.tracesOtlpUrl,
                 otelCollector: s.otelCollector,
                 storageClass: ctx.storage.blockStorageClass,
-                lokiUrl: this.logCenter?.lokiUrl,
+                otlpLogsUrl: this.logCenter?.otlpLogsUrl,
                 priorityClassName: pc("platform"),
             }, { parent: this, dependsOn });
             footprints.push(...this.support.footprint);

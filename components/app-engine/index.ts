@@ -33,8 +33,9 @@ export {
     FALLBACK_SCRAPE_PROTOCOL,
 } from "./platform-support-config";
 export type { PrometheusConfigOptions } from "./platform-support-config";
-export { LogCenter, renderFluentBitConfig, renderLokiConfig, retentionHours } from "./log-center";
-export type { LogCenterArgs, LokiStorage, FluentBitConfigOptions } from "./log-center";
+export { LogCenter, renderLogAgentConfig, retentionHours, victoriaLogsArgs } from "./log-center";
+export type { LogCenterArgs } from "./log-center";
+export type { LogAgentConfigOptions } from "./log-center-config";
 export { CodeCenter, giteaEnv, buildctlArgs } from "./code-center";
 export type { CodeCenterArgs } from "./code-center";
 export { AppEngine, parseServiceAddress, routerCertificateNames } from "./app-engine";

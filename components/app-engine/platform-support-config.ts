@@ -125,19 +125,19 @@ export function renderAlertmanagerConfig(): string {
 
 /**
  * OpenTelemetry collector config: OTLP in (gRPC 4317, HTTP 4318); metrics out on a Prometheus
- * endpoint (scraped), logs to Loki's OTLP endpoint when given, traces to an OTLP backend when
- * given, else to the debug exporter (sampled) so they are at least visible.
+ * endpoint (scraped), logs to the Log Center's OTLP/HTTP logs endpoint when given, traces to an
+ * OTLP backend when given, else to the debug exporter (sampled) so they are at least visible.
  */
-export function renderOtelCollectorConfig(o: { lokiOtlpUrl?: string; tracesOtlpUrl?: string } = {}): string {
+export function renderOtelCollectorConfig(o: { logsOtlpUrl?: string; tracesOtlpUrl?: string } = {}): string {
     const exporters: Record<string, YamlData> = {
         debug: { verbosity: "basic", sampling_initial: 5, sampling_thereafter: 200 },
         prometheus: { endpoint: "0.0.0.0:8889" },
     };
-    if (o.lokiOtlpUrl) {
-        exporters["otlphttp/loki"] = { endpoint: o.lokiOtlpUrl };
+    if (o.logsOtlpUrl) {
+        exporters["otlp_http/logs"] = { logs_endpoint: o.logsOtlpUrl };
     }
     if (o.tracesOtlpUrl) {
-        exporters["otlp/traces"] = { endpoint: o.tracesOtlpUrl, tls: { insecure: true } };
+        exporters["otlp_grpc/traces"] = { endpoint: o.tracesOtlpUrl, tls: { insecure: true } };
     }
     return toYaml({
         receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } },
@@ -147,9 +147,9 @@ export function renderOtelCollectorConfig(o: { lokiOtlpUrl?: string; tracesOtlpU
         service: {
             extensions: ["health_check"],
             pipelines: {
-                traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.tracesOtlpUrl ? "otlp/traces" : "debug"] },
+                traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.tracesOtlpUrl ? "otlp_grpc/traces" : "debug"] },
                 metrics: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["prometheus"] },
-                logs: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.lokiOtlpUrl ? "otlphttp/loki" : "debug"] },
+                logs: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [o.logsOtlpUrl ? "otlp_http/logs" : "debug"] },
             },
         },
     });

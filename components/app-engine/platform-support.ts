@@ -54,8 +54,8 @@ export interface PlatformSupportArgs extends CommonArgs {
     retention?: string;
     /** Prometheus volume size. @default platformSupportDefaults(environment).prometheusStorage: 100Gi in prod, 20Gi in staging, 5Gi in dev, 2Gi in local */
     prometheusStorage?: string;
-    /** Loki URL: the collector sends logs to its OTLP endpoint (`<lokiUrl>/otlp`). @default none */
-    lokiUrl?: string;
+    /** OTLP/HTTP logs endpoint of the Log Center's store, where the collector sends app logs. @default none (logs go to the collector's debug log) */
+    otlpLogsUrl?: string;
     /** OTLP endpoint of a trace store. @default none (traces go to the collector's debug log) */
     tracesOtlpUrl?: string;
     /** Run the OpenTelemetry collector (and scrape it). @default true */
@@ -260,7 +260,7 @@ export class PlatformSupport extends pulumi.ComponentResource {
         const ot = workload("otel-collector");
         const otConfig = new k8s.core.v1.ConfigMap(`${name}-otel-config`, {
             metadata: { namespace, labels: ot.labels },
-            data: { "config.yaml": config.renderOtelCollectorConfig({ lokiOtlpUrl: args.lokiUrl ? `${args.lokiUrl}/otlp` : undefined, tracesOtlpUrl: args.tracesOtlpUrl }) },
+            data: { "config.yaml": config.renderOtelCollectorConfig({ logsOtlpUrl: args.otlpLogsUrl, tracesOtlpUrl: args.tracesOtlpUrl }) },
         }, { parent: this });
         new k8s.core.v1.Service(`${name}-otel-svc`, {
             metadata: { name: "otel-collector", namespace, labels: ot.labels },

@@ -13,3 +13,9 @@ export const MONITORING_NAMESPACE_LABELS: Record<string, string> = { "containerc
 
 /** Labels of Prometheus's pods, which tenant NetworkPolicies select within the monitoring namespace. */
 export const PROMETHEUS_POD_LABELS: Record<string, string> = selectorLabels("prometheus", "platform-support");
+
+/** Labels of the OpenTelemetry collector's pods, which tenant NetworkPolicies let apps reach. */
+export const OTEL_COLLECTOR_POD_LABELS: Record<string, string> = selectorLabels("otel-collector", "platform-support");
+
+/** The collector's OTLP ports (gRPC, HTTP): the only ports of the monitoring namespace apps may send to. */
+export const OTLP_PORTS = [4317, 4318];

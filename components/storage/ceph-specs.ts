@@ -1,4 +1,5 @@
 /** Pure renderers of the Rook/Ceph custom resource specs and CSI StorageClass parameters. */
+import type * as k8s from "../core/k8s";
 import { ResourceRequirements } from "../core/types";
 import { toK8s } from "../core/resources";
 
@@ -26,6 +27,11 @@ export interface CephClusterSpecOptions {
     dashboard: boolean;
     /** Per-daemon resources. */
     resources: { mon: ResourceRequirements; mgr: ResourceRequirements; osd: ResourceRequirements };
+    /**
+     * Where every Ceph daemon runs (Rook's `placement.all`): the storage nodes' affinity and the
+     * toleration of their NoSchedule taint. @default anywhere, tolerating nothing
+     */
+    placement?: { affinity?: k8s.types.input.core.v1.Affinity; tolerations?: k8s.types.input.core.v1.Toleration[] };
 }
 
 /** Validates the counts and device selection; returns the first problem naming the config field. */
@@ -76,6 +82,7 @@ export function renderCephClusterSpec(o: CephClusterSpecOptions): Record<string,
             ? { useAllNodes: false, useAllDevices: false, nodes: nodes.map((n) => ({ name: n.name, devices: n.devices.map((d) => ({ name: d })) })) }
             : { useAllNodes: true, useAllDevices: false, deviceFilter: o.devices.deviceFilter },
         resources: { mon: toK8s(o.resources.mon), mgr: toK8s(o.resources.mgr), osd: toK8s(o.resources.osd) },
+        ...(o.placement ? { placement: { all: { ...o.placement.affinity, tolerations: o.placement.tolerations ?? [] } } } : {}),
         priorityClassNames: { mon: "system-node-critical", osd: "system-node-critical", mgr: "system-cluster-critical" },
         disruptionManagement: { managePodBudgets: true },
     };

@@ -8,8 +8,12 @@ import * as k8s from "../core/k8s";
 import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
+import { rolePlacement } from "../app-engine/workload";
 import { resources } from "../core/resources";
-import { CEPH_IMAGE, ROOK_CHART_REPO, ROOK_CHART_VERSION, ROOK_OPERATOR_IMAGE } from "../versions";
+import {
+    CEPH_CSI_IMAGE, CEPH_IMAGE, CSI_ADDONS_IMAGE, CSI_ATTACHER_IMAGE, CSI_NODE_DRIVER_REGISTRAR_IMAGE, CSI_PROVISIONER_IMAGE,
+    CSI_RESIZER_IMAGE, CSI_SNAPSHOTTER_IMAGE, ROOK_CHART_REPO, ROOK_CHART_VERSION, ROOK_CSI_OPERATOR_IMAGE, ROOK_OPERATOR_IMAGE,
+} from "../versions";
 import {
     CephDeviceSelection, CrdInfo, ROOK_CRDS, SNAPSHOT_CRDS, cephfsStorageClassParameters, minimalCrd, rbdStorageClassParameters,
     renderCephClusterSpec, renderFilesystemSpec, renderObjectStoreSpec, renderReplicatedPool, validateCephOptions,
@@ -18,7 +22,10 @@ import {
 /** The Rook operator installed here with Helm. */
 export interface HelmOperator {
     mode: "helm";
-    /** Chart version. @default ROOK_CHART_VERSION */
+    /**
+     * Chart version. The CSI images stay at the pins of ROOK_CHART_VERSION (components/versions.ts):
+     * a different chart version may need others. @default ROOK_CHART_VERSION
+     */
     chartVersion?: string;
     /** Chart repository URL (a mirror for offline sites). @default ROOK_CHART_REPO */
     chartRepo?: string;
@@ -26,9 +33,20 @@ export interface HelmOperator {
     image?: string;
 }
 
-/** The Rook operator is installed and upgraded elsewhere; only the custom resources are created here. */
+/**
+ * The Rook operator is installed and upgraded elsewhere, with its CRDs (Rook's chart or manifests);
+ * only the custom resources are created here.
+ */
 export interface ExternalOperator {
     mode: "external";
+}
+
+/**
+ * No operator runs on this cluster (the local one: Rook cannot be built here). Minimal CRDs of Rook's
+ * kinds are created so the API server accepts the custom resources; nothing acts on them.
+ */
+export interface NoOperator {
+    mode: "none";
 }
 
 /**
@@ -43,11 +61,13 @@ export function rookCephDefaults(env: Environment): { monCount: number; mgrCount
 /** Arguments of `RookCeph`. */
 export interface RookCephArgs extends CommonArgs {
     /** How the operator gets there. @default { mode: "helm" } */
-    operator?: HelmOperator | ExternalOperator;
+    operator?: HelmOperator | ExternalOperator | NoOperator;
     /**
-     * Create minimal CRDs for every custom resource used (Rook's, ObjectBucketClaim, VolumeSnapshotClass)
-     * so an API server without the operator accepts them. With `helm`, the chart installs Rook's own
-     * CRDs, so only the snapshot CRD is created.
+     * Create a minimal VolumeSnapshotClass CRD, for a cluster without the CSI external-snapshotter's
+     * CRDs (no Rook install ships it). Rook's own CRDs come with its chart (`helm`), with its install
+     * elsewhere (`external`, so the platform never creates a second owner of them) or, with `none`,
+     * from here. Every CRD created here is kept on delete: deleting a CRD deletes every object of its
+     * kind in the cluster.
      * @default false
      */
     installCrds?: boolean;
@@ -69,6 +89,12 @@ export interface RookCephArgs extends CommonArgs {
     cephImage?: string;
     /** Ceph dashboard. @default true */
     dashboard?: boolean;
+    /**
+     * Node role (the `containercloud.io/node-role` label) of the nodes the Ceph daemons run on; they
+     * tolerate its NoSchedule taint. In staging/prod they must run there (OSDs use only those nodes'
+     * disks); elsewhere they prefer them (a small cluster may label no storage node). @default "storage"
+     */
+    nodeRole?: string;
     /** Reclaim policy of the StorageClasses. @default "Retain" in staging/prod, "Delete" elsewhere */
     reclaimPolicy?: "Delete" | "Retain";
     /** Mark the block class as the cluster default. @default true */
@@ -144,13 +170,13 @@ export class RookCeph extends pulumi.ComponentResource {
         const namespace = ns.metadata.name;
 
         const deps: pulumi.Resource[] = [ns];
-        const crds: CrdInfo[] = installCrds ? (operator.mode === "external" ? [...ROOK_CRDS, ...SNAPSHOT_CRDS] : [...SNAPSHOT_CRDS]) : [];
+        const crds: CrdInfo[] = [...(operator.mode === "none" ? ROOK_CRDS : []), ...(installCrds ? SNAPSHOT_CRDS : [])];
         for (const c of crds) {
             const m = minimalCrd(c);
             deps.push(new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-crd-${c.plural}`, {
                 metadata: { ...m.metadata, labels },
                 spec: m.spec,
-            }, { parent: this }));
+            }, { parent: this, retainOnDelete: true }));
         }
 
         if (operator.mode === "helm") {
@@ -165,6 +191,7 @@ export class RookCeph extends pulumi.ComponentResource {
             spec: renderCephClusterSpec({
                 cephImage, monCount: this.monCount, mgrCount, allowMultiplePerNode,
                 devices: args.devices, dashboard: args.dashboard ?? true, resources: daemonRes,
+                placement: rolePlacement(args.nodeRole ?? "storage", ha ? "required" : "preferred"),
             }),
         }, crOpts);
 
@@ -255,10 +282,10 @@ export class RookCeph extends pulumi.ComponentResource {
             operatorNamespace = ons.metadata.name;
             created.push(ons);
         }
-        const opImage = splitTag(mirrorImage(operator.image ?? ROOK_OPERATOR_IMAGE, args.imageMirror));
+        const image = (ref: string) => splitTag(mirrorImage(ref, args.imageMirror));
         const opRes = args.resources?.operator ?? resources("100m", "128Mi", "500m", "512Mi");
         // helm.v4 renders in the provider, so the image-mirror transformation cannot see its
-        // children: the operator image is set through the chart's values instead.
+        // children: every image the chart deploys is set through its values instead.
         // The whole kubernetes package, loaded only here (components/core/k8s.ts says why).
         const { helm } = require("@pulumi/kubernetes") as typeof k8sPackage;
         created.push(new helm.v4.Chart(`${name}-operator`, {
@@ -267,8 +294,18 @@ export class RookCeph extends pulumi.ComponentResource {
             repositoryOpts: { repo: operator.chartRepo ?? ROOK_CHART_REPO },
             namespace: operatorNamespace,
             values: {
-                image: { repository: opImage.repository, tag: opImage.tag },
+                image: image(operator.image ?? ROOK_OPERATOR_IMAGE),
                 crds: { enabled: true },
+                csi: {
+                    cephcsi: image(CEPH_CSI_IMAGE),
+                    registrar: image(CSI_NODE_DRIVER_REGISTRAR_IMAGE),
+                    provisioner: image(CSI_PROVISIONER_IMAGE),
+                    snapshotter: image(CSI_SNAPSHOTTER_IMAGE),
+                    attacher: image(CSI_ATTACHER_IMAGE),
+                    resizer: image(CSI_RESIZER_IMAGE),
+                    csiAddons: image(CSI_ADDONS_IMAGE),
+                },
+                "ceph-csi-operator": { controllerManager: { manager: { image: image(ROOK_CSI_OPERATOR_IMAGE) } } },
                 resources: { requests: { ...opRes.requests }, limits: { ...opRes.limits } },
                 enableDiscoveryDaemon: false,
                 monitoring: { enabled: false },

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
 import { CpuMemory } from "../core/types";
 import { standardLabels } from "../core/labels";
-import { APP_METRICS_PORT_NAME, MONITORING_NAMESPACE_LABELS, PROMETHEUS_POD_LABELS } from "../core/monitoring";
+import { APP_METRICS_PORT_NAME, MONITORING_NAMESPACE_LABELS, OTEL_COLLECTOR_POD_LABELS, OTLP_PORTS, PROMETHEUS_POD_LABELS } from "../core/monitoring";
 import { parseBytes, parseMillicores } from "../core/resources";
 
 /** Pod Security Standards level enforced on a namespace. */
@@ -135,6 +135,19 @@ export function renderQuotaHard(q: TenantQuota): Record<string, string> {
     };
 }
 
+/** The spec of the NetworkPolicy that lets every pod send OTLP to the monitoring namespace's collector, and to nothing else there. */
+export function renderAllowOtlpSpec(monitoringNamespaceLabels: Record<string, string>): k8s.types.input.networking.v1.NetworkPolicySpec {
+    return {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [{
+            // One peer with both selectors: the collector's pods in the monitoring namespace.
+            to: [{ namespaceSelector: { matchLabels: { ...monitoringNamespaceLabels } }, podSelector: { matchLabels: { ...OTEL_COLLECTOR_POD_LABELS } } }],
+            ports: OTLP_PORTS.map((port) => ({ protocol: "TCP", port })),
+        }],
+    };
+}
+
 /** The spec of the NetworkPolicy that lets the monitoring namespace's Prometheus pods reach every pod's `metrics` port. */
 export function renderAllowPrometheusSpec(monitoringNamespaceLabels: Record<string, string>): k8s.types.input.networking.v1.NetworkPolicySpec {
     return {
@@ -257,6 +270,12 @@ export class TenantNamespace extends pulumi.ComponentResource {
         new k8s.networking.v1.NetworkPolicy(`${name}-allow-prometheus`, {
             metadata: meta("allow-prometheus"),
             spec: renderAllowPrometheusSpec(monitoringLabels),
+        }, { parent: this });
+
+        // Without this the default-deny refuses the OTLP export every app is configured for.
+        new k8s.networking.v1.NetworkPolicy(`${name}-allow-otlp`, {
+            metadata: meta("allow-otlp"),
+            spec: renderAllowOtlpSpec(monitoringLabels),
         }, { parent: this });
 
         const bindings: [string, string, string[] | undefined][] = [

@@ -15,16 +15,31 @@ const APT_DIR = path.join(CACHE, "debian", DEBIAN_SUITE);
 /** Package lists older than this are refreshed, so images pick up the suite's security updates. */
 const APT_LISTS_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
-/** sources.list of the image suite: main, updates and security, signed by the host's Debian keyring. */
+/**
+ * Suite a package the image suite does not carry may come from, named in a recipe as
+ * `package/unstable` (ttyd: Debian removed it from trixie). Pinned below the image suite
+ * (UNSTABLE_PREFERENCES), so nothing else, no library such a package links, is taken from it.
+ */
+export const UNSTABLE_SUITE = "unstable";
+
+/**
+ * sources.list of the image suite: main, updates and security, signed by the host's Debian keyring;
+ * and unstable, whose Release files a mirror's snapshot lets expire (Valid-Until is a week), hence
+ * `check-valid-until=no` for it alone: its packages are still checked against the signed Release.
+ */
 export function renderAptSources(suite: string): string {
     const signed = "[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]";
     return [
         `deb ${signed} http://deb.debian.org/debian ${suite} main`,
         `deb ${signed} http://deb.debian.org/debian ${suite}-updates main`,
         `deb ${signed} http://deb.debian.org/debian-security ${suite}-security main`,
+        `deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg check-valid-until=no] http://deb.debian.org/debian ${UNSTABLE_SUITE} main`,
         "",
     ].join("\n");
 }
+
+/** apt preferences: unstable below the image suite's default 500, so only `package/unstable` takes from it. */
+export const UNSTABLE_PREFERENCES = ["Package: *", `Pin: release a=${UNSTABLE_SUITE}`, "Pin-Priority: 100", ""].join("\n");
 
 /**
  * apt.conf (read through APT_CONFIG, before the host's config) that moves every apt folder under
@@ -59,7 +74,10 @@ export async function ensureAptLists(tag: string): Promise<void> {
         fs.mkdirSync(path.join(APT_DIR, d), { recursive: true });
     }
     fs.writeFileSync(path.join(APT_DIR, "apt.conf"), renderAptConfig(APT_DIR));
-    fs.writeFileSync(path.join(APT_DIR, "etc", "sources.list"), renderAptSources(DEBIAN_SUITE));
+    const sources = path.join(APT_DIR, "etc", "sources.list");
+    const sourcesChanged = !fs.existsSync(sources) || fs.readFileSync(sources, "utf8") !== renderAptSources(DEBIAN_SUITE);
+    fs.writeFileSync(sources, renderAptSources(DEBIAN_SUITE));
+    fs.writeFileSync(path.join(APT_DIR, "etc", "preferences.d", "unstable"), UNSTABLE_PREFERENCES);
     const status = path.join(APT_DIR, "state", "status");
     if (!fs.existsSync(status)) {
         fs.writeFileSync(status, "");
@@ -67,7 +85,7 @@ export async function ensureAptLists(tag: string): Promise<void> {
     const lists = path.join(APT_DIR, "state", "lists");
     const indexes = fs.readdirSync(lists).filter((f) => f.endsWith("_Packages") || f.endsWith("_Packages.lz4"));
     const newest = Math.max(0, ...indexes.map((f) => fs.statSync(path.join(lists, f)).mtimeMs));
-    if (indexes.length > 0 && Date.now() - newest < APT_LISTS_MAX_AGE_MS) {
+    if (!sourcesChanged && indexes.length > 0 && Date.now() - newest < APT_LISTS_MAX_AGE_MS) {
         return;
     }
     say(tag, `Debian ${DEBIAN_SUITE}: fetching package lists (private apt state in ${APT_DIR})`);
@@ -100,7 +118,8 @@ function resolveClosure(pkgs: string[]): DebPackage[] {
         return [];
     }
     const closure = parseAptSimulation(aptQuery("apt-get", ["install", "--simulate", "--no-install-recommends", ...pkgs]));
-    const missing = pkgs.filter((p) => !closure.some((d) => d.name === p));
+    // `name/suite` asks for a package from another suite; the simulation reports it by name.
+    const missing = pkgs.filter((p) => !closure.some((d) => d.name === p.replace(/\/.*$/, "")));
     if (missing.length > 0) {
         throw new Error(`Debian ${DEBIAN_SUITE} has no installable ${missing.join(", ")}`);
     }

@@ -5,6 +5,7 @@
  * every other tool (see tools.ts). All build without cgo except flanneld (see its wrapper's go.mod).
  */
 import { ensureGoTool, GoTool } from "./tools";
+import { otelcolTool, victoriaLogsTool } from "./telemetry-images";
 
 /** CNCF distribution release of the host registry. */
 export const REGISTRY_VERSION = "v3.1.2";
@@ -120,7 +121,7 @@ export function metricsServerTool(): GoTool {
 
 /** Every tool the local images need, cheapest first (crane and the registry are needed to push). */
 export function imageTools(): GoTool[] {
-    return [pauseTool(), craneTool(), flannelCniPluginTool(), registryTool(), flannelTool(), corednsTool(), metricsServerTool()];
+    return [pauseTool(), craneTool(), flannelCniPluginTool(), registryTool(), flannelTool(), corednsTool(), metricsServerTool(), victoriaLogsTool(), otelcolTool()];
 }
 
 /** Builds (or finds in the cache) every image tool; returns the binaries' paths by tool id. */

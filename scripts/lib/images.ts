@@ -24,11 +24,13 @@ import { metricsImages } from "./metrics-images";
 import { traefikImage } from "./router-image";
 import { etcdImage } from "./etcd-image";
 import { serviceImages } from "./service-images";
+import { consoleImages } from "./console-image";
 import { codeCenterImages } from "./code-center-images";
 import { ensureAptLists, fetchDebs, renameUnlessDone, resolveImageDebs } from "./image-debian";
 import { PRUNED_PATHS, assembleRoot } from "./image-root";
 import { BuiltImage, imageCacheDir, readBuilt, splitRef, writeLayout } from "./oci-layout";
 import { checkRegistry, registryDigest } from "./host-registry";
+import { telemetryImages } from "./telemetry-images";
 
 export { registryTool, splitRef };
 export { renderHostRegistryConfig, HOST_REGISTRY_ROOT } from "./host-registry";
@@ -237,9 +239,11 @@ export function localImages(): LocalImage[] {
         },
         etcdImage(DEFAULT_PATH),
         ...serviceImages(),
+        ...consoleImages(DEFAULT_PATH),
         ...metricsImages(),
         traefikImage(),
         ...codeCenterImages(),
+        ...telemetryImages(DEFAULT_PATH),
     ];
 }
 

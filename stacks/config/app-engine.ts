@@ -55,7 +55,7 @@ export const appEngineSchema = z.strictObject({
         /** Node count the audit multiplies DaemonSets by. */
         nodeCount: z.int().positive().default(1),
     }),
-    /** Manage System (Headlamp). */
+    /** Manage System (k9s in ttyd: components/app-engine/manage-system.ts). */
     manageSystem: z.strictObject({
         enabled,
         adminGroups: z.array(z.string().min(1)).default([]),
@@ -72,12 +72,12 @@ export const appEngineSchema = z.strictObject({
         /** OTLP endpoint of an external trace store. @default none */
         tracesOtlpUrl: z.string().url().optional(),
     }),
-    /** Log Center (Fluent Bit, Loki). */
+    /** Log Center (collector node agent, VictoriaLogs). */
     logCenter: z.strictObject({
         enabled,
-        storage: z.enum(["bucket", "filesystem"]),
         retention,
-        lokiStorage: byteQuantity,
+        /** Size of the log store's volume. */
+        logStorage: byteQuantity,
     }),
     /** Code Center (Gitea, BuildKit). */
     codeCenter: z.strictObject({
@@ -106,7 +106,7 @@ export const appEngineSection: Section<typeof appEngineSchema> = {
             control: { replicas: 1, kubeletInsecureTls: false, metricsApiService: true },
             manageSystem: { replicas: 1 },
             support: { retention: "2d", prometheusStorage: "2Gi" },
-            logCenter: { storage: "filesystem", retention: "2d", lokiStorage: "2Gi" },
+            logCenter: { retention: "2d", logStorage: "2Gi" },
             codeCenter: { repositoryStorage: "2Gi" },
         },
         dev: {
@@ -116,7 +116,7 @@ export const appEngineSection: Section<typeof appEngineSchema> = {
             control: { replicas: 1, kubeletInsecureTls: true },
             manageSystem: { replicas: 1 },
             support: { retention: "3d", prometheusStorage: "5Gi" },
-            logCenter: { storage: "filesystem", retention: "3d", lokiStorage: "5Gi" },
+            logCenter: { retention: "3d", logStorage: "5Gi" },
             codeCenter: { repositoryStorage: "5Gi" },
         },
         staging: {
@@ -126,7 +126,7 @@ export const appEngineSection: Section<typeof appEngineSchema> = {
             control: { replicas: 2 },
             manageSystem: { replicas: 2 },
             support: { retention: "7d", prometheusStorage: "20Gi" },
-            logCenter: { storage: "bucket", retention: "7d", lokiStorage: "10Gi" },
+            logCenter: { retention: "7d", logStorage: "10Gi" },
             codeCenter: { repositoryStorage: "20Gi" },
         },
         prod: {
@@ -136,7 +136,7 @@ export const appEngineSection: Section<typeof appEngineSchema> = {
             control: { replicas: 2, kubeletInsecureTls: false },
             manageSystem: { replicas: 2 },
             support: { retention: "30d", prometheusStorage: "100Gi" },
-            logCenter: { storage: "bucket", retention: "30d", lokiStorage: "20Gi" },
+            logCenter: { retention: "30d", logStorage: "20Gi" },
             codeCenter: { repositoryStorage: "100Gi" },
         },
     },
@@ -160,7 +160,7 @@ export function appEngineArgsFromConfig(c: AppEngineConfig, apps: AppManifest[],
         },
         manageSystem: { enabled: c.manageSystem.enabled, adminGroups: c.manageSystem.adminGroups, viewerGroups: c.manageSystem.viewerGroups, replicas: c.manageSystem.replicas },
         support: { enabled: c.support.enabled, otelCollector: c.support.otelCollector, retention: c.support.retention, prometheusStorage: c.support.prometheusStorage, tracesOtlpUrl: c.support.tracesOtlpUrl },
-        logCenter: { enabled: c.logCenter.enabled, storage: { kind: c.logCenter.storage }, retention: c.logCenter.retention, lokiStorage: c.logCenter.lokiStorage },
+        logCenter: { enabled: c.logCenter.enabled, retention: c.logCenter.retention, logStorage: c.logCenter.logStorage },
         codeCenter: { enabled: c.codeCenter.enabled, builder: c.codeCenter.builder, repositoryStorage: c.codeCenter.repositoryStorage },
     };
 }

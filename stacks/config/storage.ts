@@ -11,16 +11,19 @@ const operatorSchema = z.discriminatedUnion("mode", [
         /** Chart repository (a mirror for offline sites). @default the Rook release repository */
         chartRepo: z.string().url().optional(),
     }),
+    /** Installed elsewhere with its CRDs; the platform creates none of Rook's. */
     z.strictObject({ mode: z.literal("external") }),
+    /** No operator (the local cluster): minimal CRDs so the API server accepts the custom resources. */
+    z.strictObject({ mode: z.literal("none") }),
 ]);
 
 /** Schema of the `containercloud:storage` key. */
 export const storageSchema = z.strictObject({
     /** Deploy Rook/Ceph; when off, `classes` name the cluster's own StorageClasses. */
     enabled: z.boolean(),
-    /** Operator installed here with Helm, or elsewhere (offline stacks). */
+    /** Operator installed here with Helm, elsewhere with its CRDs, or none at all (local). */
     operator: operatorSchema,
-    /** Create minimal CRDs so an API server without the operator accepts the custom resources. */
+    /** Create the VolumeSnapshotClass CRD (a cluster without the CSI snapshotter's CRDs). */
     installCrds: z.boolean().default(false),
     /** Namespace of the Ceph cluster (and operator). */
     namespace: dnsLabel.default("rook-ceph"),
@@ -52,7 +55,7 @@ export const storageSection: Section<typeof storageSchema> = {
     schema: storageSchema,
     profiles: {
         local: {
-            enabled: true, operator: { mode: "external" }, installCrds: true, mon: { count: 1 }, mgr: { count: 1 },
+            enabled: true, operator: { mode: "none" }, installCrds: true, mon: { count: 1 }, mgr: { count: 1 },
             replicas: 1, allowMultiplePerNode: true, devices: { deviceFilter: "^vd[b-z]" }, reclaimPolicy: "Delete",
         },
         dev: {

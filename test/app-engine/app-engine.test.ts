@@ -133,13 +133,13 @@ describe("AppEngine with the platform CA", () => {
 });
 
 describe("stack config", () => {
-    it("gives prod an HA router with a wildcard secret and bucket logs", async () => {
+    it("gives prod an HA router with a wildcard secret and 30 days of logs", async () => {
         const { parsePlatformConfig } = await import("../../stacks/config");
         const r = parsePlatformConfig({ environment: "prod", tenancy: { teams: {} } });
         assert.ok(r.ok);
         assert.equal(r.config.appEngine.router.replicas, 3);
         assert.deepEqual(r.config.appEngine.router.tls, { mode: "secret", secretName: "wildcard-tls" });
-        assert.equal(r.config.appEngine.logCenter.storage, "bucket");
+        assert.equal(r.config.appEngine.logCenter.retention, "30d");
         assert.equal(r.config.apps.appDir, "stacks/apps/prod");
     });
 

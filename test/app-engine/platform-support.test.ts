@@ -12,7 +12,7 @@ describe("PlatformSupport", () => {
         mod = await import("../../components/app-engine/platform-support");
         new mod.PlatformSupport("mon", {
             environment: "prod", storageClass: "ceph-block",
-            lokiUrl: "http://loki.containercloud-logging.svc:3100",
+            otlpLogsUrl: "http://victoria-logs.containercloud-logging.svc:9428/insert/opentelemetry/v1/logs",
         });
         new mod.PlatformSupport("nocol", { environment: "local", namespace: "nocol", storageClass: "local", otelCollector: false });
         await rec.settle();
@@ -47,6 +47,10 @@ describe("PlatformSupport", () => {
         const tmpl = rec.one("kubernetes:apps/v1:StatefulSet", "mon-prometheus").inputs.spec.template;
         for (const [k, v] of Object.entries(mon.PROMETHEUS_POD_LABELS)) {
             assert.equal(tmpl.metadata.labels[k], v);
+        }
+        const collector = rec.one("kubernetes:apps/v1:Deployment", "mon-otel-collector").inputs.spec.template;
+        for (const [k, v] of Object.entries(mon.OTEL_COLLECTOR_POD_LABELS)) {
+            assert.equal(collector.metadata.labels[k], v);
         }
     });
 
@@ -102,11 +106,12 @@ describe("monitoring renderers", () => {
         assert.equal(rules.find((r: any) => r.alert === "Watchdog").expr, "vector(1)");
     });
 
-    it("sends collector logs to Loki and traces to debug when no trace store is set", async () => {
+    it("sends collector logs to the log store's OTLP endpoint and traces to debug when no trace store is set", async () => {
         const m = await import("../../components/app-engine/platform-support-config");
-        const cfg = parse(m.renderOtelCollectorConfig({ lokiOtlpUrl: "http://loki:3100/otlp" }));
+        const cfg = parse(m.renderOtelCollectorConfig({ logsOtlpUrl: "http://victoria-logs:9428/insert/opentelemetry/v1/logs" }));
         assert.deepEqual(Object.keys(cfg.receivers.otlp.protocols), ["grpc", "http"]);
-        assert.deepEqual(cfg.service.pipelines.logs.exporters, ["otlphttp/loki"]);
+        assert.deepEqual(cfg.service.pipelines.logs.exporters, ["otlp_http/logs"]);
+        assert.equal(cfg.exporters["otlp_http/logs"].logs_endpoint, "http://victoria-logs:9428/insert/opentelemetry/v1/logs");
         assert.deepEqual(cfg.service.pipelines.traces.exporters, ["debug"]);
     });
 });

@@ -86,9 +86,9 @@ describe("ContainerCloud infrastructure wiring", () => {
 });
 
 describe("infra config profiles", () => {
-    it("uses an external operator with minimal CRDs in local", () => {
+    it("runs no operator in local, with minimal CRDs", () => {
         const a = platform.infraArgs(parse({ environment: "local" }));
-        assert.deepEqual(a.storage!.operator, { mode: "external" });
+        assert.deepEqual(a.storage!.operator, { mode: "none" });
         assert.equal(a.storage!.installCrds, true);
     });
 

@@ -73,7 +73,7 @@ describe("replacement safety", () => {
     it("prod: config the platform's own pods read has generated names", () => {
         // What a platform team changes through stack config: each must roll its pods, not replace them.
         const generated = rec.all.filter((r) => CONFIG.test(r.type) && r.inputs.metadata?.name === undefined).map((r) => r.name);
-        for (const name of ["platform-etcd-server-tls", "platform-network-cfg", "platform-registry-config", "app-engine-logs-loki-config", "app-engine-support-otel-config"]) {
+        for (const name of ["platform-etcd-server-tls", "platform-network-cfg", "platform-registry-config", "app-engine-logs-log-agent-config", "app-engine-support-otel-config"]) {
             assert.ok(generated.includes(name), `${name} has a generated name (generated: ${generated.join(", ")})`);
         }
     });

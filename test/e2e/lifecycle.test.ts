@@ -220,30 +220,30 @@ describe("life cycle against a real control plane", { timeout: 30 * 60 * 1000 },
     });
 
     it("a changed component config rolls the pods that read it and replaces no workload", (t) => {
-        // Loki's retention lives in its ConfigMap. The provider replaces a ConfigMap whose data
-        // changes; the StatefulSet that mounts it must be updated (its pods roll onto the new
-        // config), not deleted and recreated with it.
+        // Where the OTel collector sends traces lives in its ConfigMap. The provider replaces a
+        // ConfigMap whose data changes; the Deployment that mounts it must be updated (its pods roll
+        // onto the new config), not deleted and recreated with it.
         writeStackConfig((c) => {
             c["containercloud:tenancy"].teams.added = ADDED_TEAM;
-            c["containercloud:appEngine"] = { ...c["containercloud:appEngine"], logCenter: { retention: "3d" } };
+            c["containercloud:appEngine"] = { ...c["containercloud:appEngine"], support: { tracesOtlpUrl: "http://traces.example.com:4317" } };
         });
         const up = pulumiStep(t, "6-up-config-change", ["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
         const stepsOn = (op: RegExp, urn: RegExp) => up.steps.filter((st) => op.test(st.op) && urn.test(st.urn)).map((st) => `${st.op} ${st.urn}`);
-        assert.ok(stepsOn(/replace/, /-loki-config$/).length > 0, "Loki's ConfigMap was replaced (what this test is about)");
+        assert.ok(stepsOn(/replace/, /-otel-config$/).length > 0, "the collector's ConfigMap was replaced (what this test is about)");
         assert.deepEqual(stepsOn(/replace/, /[:$]kubernetes:apps\/v1:/), []);
-        assert.ok(stepsOn(/^update$/, /kubernetes:apps\/v1:StatefulSet::.*-loki$/).length > 0, "Loki's StatefulSet was updated");
+        assert.ok(stepsOn(/^update$/, /kubernetes:apps\/v1:Deployment::.*-otel-collector$/).length > 0, "the collector's Deployment was updated");
 
-        const sts = kubectl(["get", "statefulsets", "-A", "-l", "app.kubernetes.io/name=loki", "-o", "json"], undefined, CLUSTER);
-        assert.equal(sts.code, 0, sts.stderr);
-        const [loki] = JSON.parse(sts.stdout).items as any[];
-        assert.equal(loki.status.currentRevision, loki.status.updateRevision, "Loki's pods rolled onto the new template");
-        const configMap = (loki.spec.template.spec.volumes as any[]).find((v) => v.name === "config").configMap.name as string;
-        const cms = kubectl(["get", "configmaps", "-n", loki.metadata.namespace, "-l", "app.kubernetes.io/name=loki", "-o", "json"], undefined, CLUSTER);
+        const deps = kubectl(["get", "deployments", "-A", "-l", "app.kubernetes.io/name=otel-collector", "-o", "json"], undefined, CLUSTER);
+        assert.equal(deps.code, 0, deps.stderr);
+        const [collector] = JSON.parse(deps.stdout).items as any[];
+        assert.equal(collector.status.updatedReplicas, collector.spec.replicas, "the collector's pods rolled onto the new template");
+        const configMap = (collector.spec.template.spec.volumes as any[]).find((v) => v.name === "config").configMap.name as string;
+        const cms = kubectl(["get", "configmaps", "-n", collector.metadata.namespace, "-l", "app.kubernetes.io/name=otel-collector", "-o", "json"], undefined, CLUSTER);
         assert.equal(cms.code, 0, cms.stderr);
         const live = JSON.parse(cms.stdout).items as any[];
-        assert.deepEqual(live.map((cm) => cm.metadata.name as string), [configMap], "one Loki ConfigMap is left, the one the pods mount");
-        assert.equal((parse(live[0].data["loki.yaml"] as string) as any).limits_config.retention_period, "72h");
+        assert.deepEqual(live.map((cm) => cm.metadata.name as string), [configMap], "one collector ConfigMap is left, the one the pods mount");
+        assert.equal((parse(live[0].data["config.yaml"] as string) as any).exporters["otlp_grpc/traces"].endpoint, "http://traces.example.com:4317");
         assert.deepEqual(unreadyWorkloads(), []);
     });
 

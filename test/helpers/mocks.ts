@@ -29,6 +29,8 @@ export interface Registration {
     urn: string;
     /** Per top-level input, the URNs of the resources whose Outputs flow into it. */
     propertyDependencies: Record<string, string[]>;
+    /** The `retainOnDelete` resource option: Pulumi leaves the object in place on delete. */
+    retainOnDelete: boolean;
 }
 
 /** The registrations recorded by `recordRegistrations`. */
@@ -92,6 +94,7 @@ function lastSegment(urn: string): { name: string; type: string } {
 interface Request {
     parentUrn: string;
     propertyDependencies: Record<string, string[]>;
+    retainOnDelete: boolean;
     record?: Registration;
 }
 
@@ -119,6 +122,7 @@ export function recordRegistrations(opts: RecordOptions = {}): Recorder {
                     parentType: parent.type,
                     urn: "",
                     propertyDependencies: current?.propertyDependencies ?? {},
+                    retainOnDelete: current?.retainOnDelete ?? false,
                 };
                 rec.all.push(record);
                 if (current !== undefined) {
@@ -141,7 +145,7 @@ export function recordRegistrations(opts: RecordOptions = {}): Recorder {
         req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
             propertyDependencies[key] = deps.getUrnsList();
         });
-        const request: Request = { parentUrn: req.getParent() ?? "", propertyDependencies };
+        const request: Request = { parentUrn: req.getParent() ?? "", propertyDependencies, retainOnDelete: req.getRetainondelete() ?? false };
         current = request;
         const served = register(req, (err: any, res: any) => {
             if (res && request.record !== undefined) {

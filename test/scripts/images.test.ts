@@ -12,6 +12,7 @@ import {
     parseAptSimulation,
     registryRef,
     renderAptConfig,
+    renderAptSources,
     renderHostRegistryConfig,
     renderOciIndex,
     splitRef,
@@ -19,6 +20,8 @@ import {
 } from "../../scripts/lib/images";
 import { COREDNS_VERSION, FLANNEL_VERSION, PAUSE_VERSION, REGISTRY_VERSION, registryTool } from "../../scripts/lib/image-tools";
 import { KUBE_NETWORK_POLICIES_VERSION } from "../../scripts/lib/netpol-tools";
+import { UNSTABLE_PREFERENCES } from "../../scripts/lib/image-debian";
+import { K9S_VERSION } from "../../scripts/lib/console-image";
 
 const byRef = (ref: string): LocalImage => {
     const image = localImages().find((i) => i.ref === ref);
@@ -89,9 +92,11 @@ describe("localImages", () => {
             versions.KUBE_NETWORK_POLICIES_IMAGE, versions.REGISTRY_IMAGE, versions.KUBECTL_IMAGE, versions.METRICS_SERVER_IMAGE,
             versions.ETCD_IMAGE,
             versions.REDIS_IMAGE, versions.POSTGRES_IMAGE, versions.MYSQL_IMAGE, versions.RABBITMQ_IMAGE,
+            versions.K9S_IMAGE, versions.TTYD_IMAGE,
             versions.PROMETHEUS_IMAGE, versions.ALERTMANAGER_IMAGE,
             versions.TRAEFIK_IMAGE,
             versions.GITEA_IMAGE, versions.BUILDKIT_IMAGE,
+            versions.VICTORIA_LOGS_IMAGE, versions.OTEL_COLLECTOR_IMAGE,
         ];
         assert.deepEqual(localImages().map((i) => i.ref).sort(), [...expected].sort());
     });
@@ -102,6 +107,7 @@ describe("localImages", () => {
         assert.equal(splitRef(versions.PAUSE_IMAGE).tag, PAUSE_VERSION);
         assert.equal(splitRef(versions.REGISTRY_IMAGE).tag, REGISTRY_VERSION.replace(/^v/, ""));
         assert.equal(splitRef(versions.KUBE_NETWORK_POLICIES_IMAGE).tag, KUBE_NETWORK_POLICIES_VERSION);
+        assert.equal(splitRef(versions.K9S_IMAGE).tag, K9S_VERSION);
         assert.equal(splitRef(versions.TRAEFIK_IMAGE).tag, TRAEFIK_VERSION);
     });
 
@@ -176,6 +182,15 @@ describe("Debian packages", () => {
         assert.equal(upstreamVersion("1:1.37.0-6+b9"), "1.37.0");
         assert.equal(upstreamVersion("6.5"), "6.5");
         assert.equal(upstreamVersion("1:1.3.dfsg+really1.3.1-1+deb13u1"), "1.3.dfsg+really1.3.1");
+    });
+
+    it("take unstable only for packages asked for by suite: it is pinned below the image suite", () => {
+        const sources = renderAptSources("trixie").split("\n").filter(Boolean);
+        assert.equal(sources.length, 4);
+        assert.match(sources[3], /^deb \[signed-by=\S+ check-valid-until=no\] http:\/\/deb\.debian\.org\/debian unstable main$/);
+        assert.ok(sources.slice(0, 3).every((l) => !l.includes("check-valid-until")), "the image suite's Release dates are checked");
+        assert.match(UNSTABLE_PREFERENCES, /^Pin: release a=unstable$/m);
+        assert.match(UNSTABLE_PREFERENCES, /^Pin-Priority: 100$/m);
     });
 
     it("keep apt's state and config under the private folder", () => {

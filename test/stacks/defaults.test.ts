@@ -37,7 +37,7 @@ describe("component fallbacks equal the stack profiles", () => {
             }
             assert.deepEqual(manageSystemDefaults(env), { replicas: ae.manageSystem.replicas });
             assert.deepEqual(platformSupportDefaults(env), { retention: ae.support.retention, prometheusStorage: ae.support.prometheusStorage });
-            assert.deepEqual(logCenterDefaults(env), { storage: { kind: ae.logCenter.storage }, retention: ae.logCenter.retention, lokiStorage: ae.logCenter.lokiStorage });
+            assert.deepEqual(logCenterDefaults(env), { retention: ae.logCenter.retention, logStorage: ae.logCenter.logStorage });
             assert.deepEqual(codeCenterDefaults(env), { repositoryStorage: ae.codeCenter.repositoryStorage });
             const e = c.etcd;
             assert.deepEqual(etcdClusterDefaults(env), { replicas: e.replicas, storageSize: e.storageSize, backup: { schedule: e.backup.schedule, retention: e.backup.retention, size: e.backup.size } });

@@ -5,18 +5,22 @@ import { recordRegistrations, Recorder, valueOf } from "../helpers/mocks";
 const rec: Recorder = recordRegistrations();
 let mod: typeof import("../../components/storage/rook-ceph");
 let prod: import("../../components/storage/rook-ceph").RookCeph;
+let versions: typeof import("../../components/versions");
 
 const CR = "kubernetes:ceph.rook.io/v1:";
 
 describe("RookCeph", () => {
     before(async () => {
         mod = await import("../../components/storage/rook-ceph");
-        new mod.RookCeph("dev", { environment: "dev", namespace: "ceph-dev", operator: { mode: "external" }, installCrds: true, devices: { deviceFilter: "^sdb" } });
+        versions = await import("../../components/versions");
+        new mod.RookCeph("dev", { environment: "dev", namespace: "ceph-dev", operator: { mode: "none" }, installCrds: true, devices: { deviceFilter: "^sdb" } });
+        new mod.RookCeph("staging", { environment: "staging", namespace: "ceph-staging", operator: { mode: "external" }, devices: { deviceFilter: "^sdb" } });
         prod = new mod.RookCeph("prod", { environment: "prod", imageMirror: "mirror.local", devices: { nodes: [{ name: "n1", devices: ["sdb"] }] } });
         await rec.settle();
     });
 
     const spec = (type: string, name: string) => rec.one(type, name).inputs.spec;
+    const crdsOf = (prefix: string) => rec.ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").filter((r) => r.name.startsWith(`${prefix}-`));
 
     it("runs one monitor, one manager and several per node in dev", () => {
         const s = spec(`${CR}CephCluster`, "dev-cluster");
@@ -30,6 +34,18 @@ describe("RookCeph", () => {
         assert.equal(s.mon.count, 3);
         assert.equal(s.mgr.count, 2);
         assert.equal(s.mon.allowMultiplePerNode, false);
+    });
+
+    it("runs every Ceph daemon on the storage nodes in prod, tolerating their taint (and prefers them in dev)", () => {
+        const toleration = { key: "containercloud.io/node-role", operator: "Equal", value: "storage", effect: "NoSchedule" };
+        const prodAll = spec(`${CR}CephCluster`, "prod-cluster").placement.all;
+        assert.deepEqual(prodAll.tolerations, [toleration]);
+        assert.deepEqual(prodAll.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
+            { matchExpressions: [{ key: "containercloud.io/node-role", operator: "In", values: ["storage"] }] },
+        ]);
+        const devAll = spec(`${CR}CephCluster`, "dev-cluster").placement.all;
+        assert.deepEqual(devAll.tolerations, [toleration]);
+        assert.equal(devAll.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].values[0], "storage");
     });
 
     it("keeps one copy of each block in dev and three in prod", () => {
@@ -61,21 +77,48 @@ describe("RookCeph", () => {
 
     it("installs the operator with a pinned chart and a mirrored image in helm mode", () => {
         const c = rec.one("kubernetes:helm.sh/v4:Chart", "prod-operator").inputs;
-        assert.equal(c.version, "v1.17.2");
-        assert.equal(c.values.image.repository, "mirror.local/docker.io/rook/ceph");
+        assert.equal(c.version, versions.ROOK_CHART_VERSION);
+        assert.deepEqual(c.values.image, { repository: "mirror.local/docker.io/rook/ceph", tag: versions.ROOK_CHART_VERSION });
+    });
+
+    it("sets every image the chart deploys through its values, through the mirror (CSI driver, sidecars, CSI operator)", () => {
+        const v = rec.one("kubernetes:helm.sh/v4:Chart", "prod-operator").inputs.values;
+        const refs = [
+            ...Object.values(v.csi as Record<string, { repository: string; tag: string }>),
+            v["ceph-csi-operator"].controllerManager.manager.image,
+        ].map((i) => `${i.repository}:${i.tag}`).sort();
+        const pinned = [
+            versions.CEPH_CSI_IMAGE, versions.CSI_NODE_DRIVER_REGISTRAR_IMAGE, versions.CSI_PROVISIONER_IMAGE, versions.CSI_SNAPSHOTTER_IMAGE,
+            versions.CSI_ATTACHER_IMAGE, versions.CSI_RESIZER_IMAGE, versions.CSI_ADDONS_IMAGE, versions.ROOK_CSI_OPERATOR_IMAGE,
+        ].map((i) => `mirror.local/${i}`).sort();
+        assert.deepEqual(refs, pinned);
+        assert.ok(refs.includes("mirror.local/registry.k8s.io/sig-storage/csi-provisioner:v6.2.0"), "the source registry stays in the path");
     });
 
     it("mirrors the Ceph image", () => {
-        assert.equal(spec(`${CR}CephCluster`, "prod-cluster").cephVersion.image, "mirror.local/quay.io/ceph/ceph:v19.2.2");
+        assert.equal(spec(`${CR}CephCluster`, "prod-cluster").cephVersion.image, `mirror.local/${versions.CEPH_IMAGE}`);
     });
 
-    it("creates no chart in external mode but the CRDs when installCrds is set", () => {
+    it("creates no chart and minimal Rook CRDs with no operator, and the snapshot CRD when installCrds is set", () => {
         assert.equal(rec.named("dev-operator").length, 0);
-        const crds = rec.ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").map((r) => r.inputs.metadata.name).sort();
-        assert.deepEqual(crds, [
+        assert.deepEqual(crdsOf("dev").map((r) => r.inputs.metadata.name).sort(), [
             "cephblockpools.ceph.rook.io", "cephclusters.ceph.rook.io", "cephfilesystems.ceph.rook.io", "cephobjectstores.ceph.rook.io",
             "objectbucketclaims.objectbucket.io", "objectbuckets.objectbucket.io", "volumesnapshotclasses.snapshot.storage.k8s.io",
         ]);
+    });
+
+    it("creates none of Rook's CRDs with an external operator (its install owns them) and no chart", () => {
+        assert.equal(rec.named("staging-operator").length, 0);
+        assert.deepEqual(crdsOf("staging"), []);
+        assert.ok(rec.one(`${CR}CephCluster`, "staging-cluster"));
+    });
+
+    it("keeps every CRD it creates on delete: a deleted CRD would delete every CephCluster", () => {
+        const crds = crdsOf("dev");
+        assert.ok(crds.length > 0);
+        for (const c of crds) {
+            assert.equal(c.retainOnDelete, true, c.name);
+        }
     });
 
     it("exposes the object store endpoint", async () => {

@@ -75,6 +75,17 @@ describe("TenantNamespace", () => {
         assert.deepEqual(rule.ports, [{ protocol: "TCP", port: mon.APP_METRICS_PORT_NAME }]);
     });
 
+    it("lets every pod send OTLP to the collector's pods in the monitoring namespace, on its OTLP ports only", async () => {
+        const mon = await import("../../components/core/monitoring");
+        const allow = rec.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "team-a-allow-otlp");
+        assert.deepEqual(allow.inputs.spec.policyTypes, ["Egress"]);
+        assert.equal(allow.inputs.spec.ingress, undefined);
+        assert.deepEqual(allow.inputs.spec.egress, [{
+            to: [{ namespaceSelector: { matchLabels: mon.MONITORING_NAMESPACE_LABELS }, podSelector: { matchLabels: mon.OTEL_COLLECTOR_POD_LABELS } }],
+            ports: [{ protocol: "TCP", port: 4317 }, { protocol: "TCP", port: 4318 }],
+        }]);
+    });
+
     it("binds only the groups it is given", () => {
         const rbs = rec.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((r) => r.name);
         assert.deepEqual(rbs, ["team-a-developer"]);

@@ -8,9 +8,11 @@ import { registrySmoke } from "./registry";
 import { metricsServerSmoke } from "./metrics-server";
 import { etcdSmoke } from "./etcd";
 import { servicesSmoke } from "./services";
+import { consoleSmoke } from "./console";
 import { routerSmoke } from "./router";
 import { metricsSmoke } from "./metrics";
 import { codeCenterSmoke } from "./code-center";
+import { telemetrySmoke } from "./telemetry";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
@@ -19,7 +21,9 @@ export function platformSmoke(): void {
     metricsServerSmoke();
     etcdSmoke();
     servicesSmoke();
+    consoleSmoke();
     routerSmoke();
     metricsSmoke();
     codeCenterSmoke();
+    telemetrySmoke();
 }

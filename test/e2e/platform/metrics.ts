@@ -21,7 +21,7 @@ function proxyGet(service: string, pathAndQuery: string): any | undefined {
 }
 
 /** Polls `probe` until it returns a value that is not undefined, or fails with `what` and the last answer. */
-async function eventually<T>(what: string, probe: () => T | undefined, last: () => unknown): Promise<T> {
+export async function eventually<T>(what: string, probe: () => T | undefined, last: () => unknown): Promise<T> {
     const end = Date.now() + DEADLINE_MS;
     for (;;) {
         const v = probe();
@@ -36,7 +36,7 @@ async function eventually<T>(what: string, probe: () => T | undefined, last: () 
 }
 
 /** The instant-query result of PromQL `q`. */
-function query(q: string): any[] | undefined {
+export function query(q: string): any[] | undefined {
     return proxyGet("prometheus:http", `/api/v1/query?query=${encodeURIComponent(q)}`)?.data?.result;
 }
 
