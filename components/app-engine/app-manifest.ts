@@ -86,9 +86,7 @@ const processSchema = z.strictObject({
     /** Fixed count or autoscaling bounds. @default 1 */
     instances: instancesSchema.default(1),
     /**
-     * Health checks. A liveness check the same as the readiness check is rendered as a TCP check on
-     * the port (with the liveness timing): the same check twice restarts every instance whenever a
-     * dependency makes them unready. A process without a port needs a liveness command of its own.
+     * Health checks; a liveness check that repeats the readiness check becomes a TCP check on the port (README, *Probes and CronJobs*).
      * @default web processes: readiness an HTTP GET of `/` (any 2xx or 3xx), liveness and startup TCP checks on the port; workers: none
      */
     health: z.strictObject({ readiness: probeSchema.optional(), liveness: probeSchema.optional(), startup: probeSchema.optional() }).default({}),
@@ -214,14 +212,12 @@ function messageFor(issue: z.core.$ZodIssue): string {
     return issue.message;
 }
 
-/** Validates cross-field rules zod does not express; returns [path, message, value] triples. */
 /** Whether two declared checks probe the same thing (same command, or same path and port), as kube-score compares them. */
 export function sameCheck(a: z.infer<typeof probeSchema>, b: z.infer<typeof probeSchema>, processPort: number | undefined): boolean {
-    if (a.command || b.command) {
-        return JSON.stringify(a.command) === JSON.stringify(b.command);
-    }
-    return a.path === b.path && (a.port ?? processPort) === (b.port ?? processPort);
+    return a.command || b.command ? JSON.stringify(a.command) === JSON.stringify(b.command) : a.path === b.path && (a.port ?? processPort) === (b.port ?? processPort);
 }
+
+/** Validates cross-field rules zod does not express; returns [path, message, value] triples. */
 
 function crossFieldProblems(app: z.infer<typeof appManifestSchema>): [string, string, unknown][] {
     const problems: [string, string, unknown][] = [];
@@ -251,7 +247,6 @@ function crossFieldProblems(app: z.infer<typeof appManifestSchema>): [string, st
         const { readiness, liveness } = p.health;
         const processPort = p.port ?? (kind === "web" ? 8080 : undefined);
         if (readiness && liveness && sameCheck(readiness, liveness, processPort)) {
-            // the platform turns a repeated check into a TCP liveness check, which needs a port and a readiness check that is not TCP itself
             if ((liveness.port ?? processPort) === undefined) {
                 problems.push([`processes.${pname}.health.liveness`, "is the same check as health.readiness and the process has no port for a TCP liveness check: give liveness a command of its own", undefined]);
             } else if (!readiness.command && !readiness.path) {
