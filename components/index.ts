@@ -3,6 +3,7 @@ export * from "./core/types";
 export * from "./core/context";
 export { standardLabels, selectorLabels } from "./core/labels";
 export { mirrorImage, isPinned, splitImage } from "./core/images";
+export { cronSchedule, startingDeadlineSeconds } from "./core/cron";
 export { POLICY_EXEMPTIONS_ANNOTATION, EXEMPTIBLE_RULES, policyExemptionAnnotation } from "./core/policy-exemptions";
 export type { PolicyExemption, PolicyRule } from "./core/policy-exemptions";
 export * from "./tenancy/tenant-namespace";

@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -227,6 +228,8 @@ export class PlatformControl extends pulumi.ComponentResource {
             metadata: { name: nsName, labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        // the API server reaches metrics-server's aggregated API, which authenticates it
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels, openPorts: ["https"] }, { parent: this });
         this.footprint = [];
 
         if (args.metricsServer ?? true) {

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -151,6 +152,8 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
             },
         }, { parent: this });
+        // clients, peers and the maintenance Jobs are all in the namespace: no port is open to others
+        platformNetworkPolicy(`${name}-netpol`, { namespace: ns.metadata.name, labels }, { parent: this });
         return {
             name,
             nsName,
@@ -295,10 +298,11 @@ export class EtcdCluster extends pulumi.ComponentResource {
                             ],
                             resources: toK8s(s.res),
                             securityContext: ETCD_CONTAINER_SECURITY,
-                            startupProbe: { httpGet: { path: "/health?serializable=true", port: ETCD_PORTS.metrics }, periodSeconds: 5, failureThreshold: 60 },
-                            // liveness checks only this member (serializable): a lost quorum must not restart every member
-                            livenessProbe: { httpGet: { path: "/health?serializable=true", port: ETCD_PORTS.metrics }, periodSeconds: 10, failureThreshold: 6 },
-                            readinessProbe: { httpGet: { path: "/health", port: ETCD_PORTS.metrics }, periodSeconds: 5, failureThreshold: 3 },
+                            // etcd 3.6's endpoints, as kubeadm probes them: /livez reads locally (a lost quorum must
+                            // not restart every member), /readyz also needs a linearizable read (quorum)
+                            startupProbe: { httpGet: { path: "/livez", port: ETCD_PORTS.metrics }, periodSeconds: 5, failureThreshold: 60 },
+                            livenessProbe: { httpGet: { path: "/livez", port: ETCD_PORTS.metrics }, periodSeconds: 10, failureThreshold: 6 },
+                            readinessProbe: { httpGet: { path: "/readyz", port: ETCD_PORTS.metrics }, periodSeconds: 5, failureThreshold: 3 },
                             volumeMounts: [
                                 { name: "data", mountPath: "/var/run/etcd" },
                                 { name: "tls", mountPath: tlsDir, readOnly: true },

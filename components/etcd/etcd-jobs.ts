@@ -12,6 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { cronSchedule } from "../core/cron";
 import { resources, toK8s } from "../core/resources";
 import { backupScript, enableAuthScript } from "./etcd-config";
 
@@ -118,7 +119,7 @@ export interface BackupJobOptions {
 /** The CronJob that saves a snapshot to the backup PVC and keeps the newest `retention`. */
 export function backupCronJobSpec(a: EtcdctlAccess, o: BackupJobOptions, images: ScriptImages, labels: Record<string, string>): k8s.types.input.batch.v1.CronJobSpec {
     return {
-        schedule: o.schedule,
+        ...cronSchedule(o.schedule),
         concurrencyPolicy: "Forbid",
         successfulJobsHistoryLimit: 3,
         failedJobsHistoryLimit: 3,
@@ -151,7 +152,7 @@ export function backupCronJobSpec(a: EtcdctlAccess, o: BackupJobOptions, images:
 /** The CronJob that defragments every member, one at a time. */
 export function defragCronJobSpec(a: EtcdctlAccess, schedule: string, image: string, labels: Record<string, string>): k8s.types.input.batch.v1.CronJobSpec {
     return {
-        schedule,
+        ...cronSchedule(schedule),
         concurrencyPolicy: "Forbid",
         successfulJobsHistoryLimit: 1,
         failedJobsHistoryLimit: 3,

@@ -212,8 +212,9 @@ export class Flannel extends pulumi.ComponentResource {
                             ],
                             resources: toK8s(res),
                             securityContext: { privileged: false, allowPrivilegeEscalation: false, capabilities: { add: ["NET_ADMIN", "NET_RAW"] } },
+                            // /healthz answers while flanneld runs; /readyz once it wrote subnet.env and its traffic rules
                             livenessProbe: { httpGet: { host: "127.0.0.1", path: "/healthz", port: FLANNEL_HEALTHZ_PORT }, initialDelaySeconds: 10, periodSeconds: 10 },
-                            readinessProbe: { httpGet: { host: "127.0.0.1", path: "/healthz", port: FLANNEL_HEALTHZ_PORT }, periodSeconds: 10 },
+                            readinessProbe: { httpGet: { host: "127.0.0.1", path: "/readyz", port: FLANNEL_HEALTHZ_PORT }, periodSeconds: 10 },
                             volumeMounts: [
                                 { name: "run", mountPath: "/run/flannel" },
                                 { name: "flannel-cfg", mountPath: "/etc/kube-flannel/" },

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -111,6 +112,8 @@ export class Registry extends pulumi.ComponentResource {
             metadata: { name: nsName, labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        // nodes pull (and the builder pushes) on the API port, which requires credentials
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels, openPorts: ["https"] }, { parent: this });
         const s: RegistrySettings = {
             name, args, nsName, namespace, labels, defaults, username, gcSchedule, res, image, rwo,
             selector: selectorLabels("registry", "registry"),

@@ -25,6 +25,12 @@ describe("EtcdCluster", () => {
         assert.equal(sts("prod-etcd").spec.podManagementPolicy, "Parallel");
     });
 
+    it("probes liveness by a local read (/livez) and readiness by a quorum read (/readyz)", () => {
+        const c = sts("prod-etcd").spec.template.spec.containers[0];
+        assert.deepEqual([c.startupProbe.httpGet.path, c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path], ["/livez", "/livez", "/readyz"]);
+        assert.equal(c.readinessProbe.httpGet.port, c.ports.find((p: any) => p.name === "metrics").containerPort);
+    });
+
     it("serves TLS on both the client and peer ports", () => {
         const args: string[] = sts("prod-etcd").spec.template.spec.containers[0].args;
         assert.ok(args.includes("--listen-client-urls=https://0.0.0.0:2379"));
@@ -108,6 +114,11 @@ describe("EtcdCluster", () => {
         assert.equal(b.jobTemplate.spec.template.spec.containers[0].image, "quay.io/coreos/etcd:v3.6.16");
         const d = rec.one("kubernetes:batch/v1:CronJob", "prod-etcd-defrag").inputs.spec;
         assert.deepEqual(d.jobTemplate.spec.template.spec.containers[0].args.slice(0, 2), ["defrag", "--cluster"]);
+    });
+
+    it("lets a missed backup or defrag start late by half its period at most (an hour for both)", () => {
+        assert.equal(rec.one("kubernetes:batch/v1:CronJob", "prod-etcd-backup").inputs.spec.startingDeadlineSeconds, 3600);
+        assert.equal(rec.one("kubernetes:batch/v1:CronJob", "prod-etcd-defrag").inputs.spec.startingDeadlineSeconds, 3600);
     });
 
     it("sets cpu and memory requests and limits on every container", () => {
