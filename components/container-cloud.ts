@@ -14,6 +14,8 @@ import { RookCeph, RookCephArgs } from "./storage/rook-ceph";
 import { Registry, RegistryArgs } from "./registry/registry";
 import { RegistryNodeTrust } from "./registry/node-trust";
 import { CertificateAuthority } from "./secrets/certificate-authority";
+import { TenantAdmission, TenantAdmissionArgs } from "./tenancy/tenant-admission";
+import { DEFAULT_TENANT_RULE_PARAMS } from "./core/tenant-rules";
 
 /** One team and its namespaces. */
 export interface TeamArgs {
@@ -80,6 +82,12 @@ export interface ContainerCloudArgs extends CommonArgs {
     storage?: StorageSectionArgs;
     /** Image registry. @default { enabled: false } */
     registry?: RegistrySectionArgs;
+    /**
+     * The tenant rules at admission time (always on): the environment's values, the same as its
+     * policy-pack config (stacks read them from policies/config/<env>.json).
+     * @default DEFAULT_TENANT_RULE_PARAMS (the pack's rule defaults)
+     */
+    admission?: Omit<TenantAdmissionArgs, keyof CommonArgs>;
 }
 
 /** The whole container cloud for one environment. */
@@ -98,6 +106,8 @@ export class ContainerCloud extends pulumi.ComponentResource {
     public readonly registry?: Registry;
     /** The platform CA (signs the registry certificate), when the registry needs one. */
     public readonly platformCa?: CertificateAuthority;
+    /** The tenant rules' admission policies. */
+    public readonly admission: TenantAdmission;
 
     constructor(name: string, args: ContainerCloudArgs, opts?: pulumi.ComponentResourceOptions) {
         super("containercloud:index:ContainerCloud", name, {}, opts);
@@ -188,6 +198,9 @@ export class ContainerCloud extends pulumi.ComponentResource {
                 }, { parent: this });
             }
         }
+
+        // Pulumi itself is exempt (system:masters), so nothing of the platform waits for the policies.
+        this.admission = new TenantAdmission(`${name}-admission`, { ...common, ...(args.admission ?? DEFAULT_TENANT_RULE_PARAMS) }, { parent: this });
 
         this.tenants = {};
         const tenantContexts: PlatformContext["tenants"] = {};

@@ -31,7 +31,7 @@ export const ETCD_IMAGE = "quay.io/coreos/etcd:v3.6.16";
  * (Ceph RGW speaks S3) when `etcd.backup.objectStore` is on. Not built for the local cluster: it
  * has no object store.
  */
-export const AWS_CLI_IMAGE = "docker.io/amazon/aws-cli:2.22.0";
+export const AWS_CLI_IMAGE = "docker.io/amazon/aws-cli:2.38.4";
 
 // --- Storage (Rook/Ceph) ---
 /** Rook operator Helm chart version (chart `rook-ceph`). */

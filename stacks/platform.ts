@@ -6,6 +6,7 @@ import { AppEngine } from "../components/app-engine";
 import { PlatformConfig } from "./config";
 import { appEngineArgsFromConfig } from "./config/app-engine";
 import { stackApps } from "./config/apps";
+import { tenantRuleParamsFor } from "./config/admission";
 
 /** The project root: app folders and source builds are relative to it. */
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -102,6 +103,7 @@ export function buildPlatform(config: PlatformConfig, opts?: pulumi.ComponentRes
         imageMirror: config.imageMirror,
         teams,
         tenantLimits: config.tenancy.limits,
+        admission: tenantRuleParamsFor(config.environment),
         ...infraArgs(config),
     }, opts);
 

@@ -12,7 +12,7 @@ import * as z from "zod";
 import { isPinned } from "../core/images";
 import { ResourceRequirements } from "../core/types";
 import { parseBytes, parseMillicores } from "../core/resources";
-import { cpuMemory, describeValue, dnsLabel, dnsName, valueAt } from "../core/validators";
+import { cpuMemory, cronScheduleString, describeValue, dnsLabel, dnsName, valueAt } from "../core/validators";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -85,7 +85,10 @@ const processSchema = z.strictObject({
     resources: z.strictObject({ requests: cpuMemory, limits: cpuMemory }).optional(),
     /** Fixed count or autoscaling bounds. @default 1 */
     instances: instancesSchema.default(1),
-    /** Health checks. @default TCP checks on the port for web processes, none for workers */
+    /**
+     * Health checks; a liveness check that repeats the readiness check becomes a TCP check on the port (README, *Probes and CronJobs*).
+     * @default web processes: readiness an HTTP GET of `/` (any 2xx or 3xx), liveness and startup TCP checks on the port; workers: none
+     */
     health: z.strictObject({ readiness: probeSchema.optional(), liveness: probeSchema.optional(), startup: probeSchema.optional() }).default({}),
 });
 
@@ -120,8 +123,8 @@ const serviceEntry = z.union([
 ]);
 
 const cronSchema = z.strictObject({
-    /** Cron schedule, five fields. */
-    schedule: z.string().regex(/^(\S+\s+){4}\S+$/, "must be a cron schedule with five fields, e.g. \"0 3 * * *\""),
+    /** Cron schedule, five fields (or a macro such as `@daily`); a run missed by more than half its period is skipped (`cronSchedule`). */
+    schedule: cronScheduleString,
     /** Command run by the job. */
     command: z.array(z.string()).min(1),
     /** Size preset. @default "small" */
@@ -209,7 +212,13 @@ function messageFor(issue: z.core.$ZodIssue): string {
     return issue.message;
 }
 
+/** Whether two declared checks probe the same thing (same command, or same path and port), as kube-score compares them. */
+export function sameCheck(a: z.infer<typeof probeSchema>, b: z.infer<typeof probeSchema>, processPort: number | undefined): boolean {
+    return a.command || b.command ? JSON.stringify(a.command) === JSON.stringify(b.command) : a.path === b.path && (a.port ?? processPort) === (b.port ?? processPort);
+}
+
 /** Validates cross-field rules zod does not express; returns [path, message, value] triples. */
+
 function crossFieldProblems(app: z.infer<typeof appManifestSchema>): [string, string, unknown][] {
     const problems: [string, string, unknown][] = [];
     if (app.image === undefined && app.source === undefined) {
@@ -234,6 +243,15 @@ function crossFieldProblems(app: z.infer<typeof appManifestSchema>): [string, st
         const kind = p.type ?? (pname === "web" ? "web" : "worker");
         if (kind === "web" && inst === 0) {
             problems.push([`processes.${pname}.instances`, "a web process needs at least 1 instance", inst]);
+        }
+        const { readiness, liveness } = p.health;
+        const processPort = p.port ?? (kind === "web" ? 8080 : undefined);
+        if (readiness && liveness && sameCheck(readiness, liveness, processPort)) {
+            if ((liveness.port ?? processPort) === undefined) {
+                problems.push([`processes.${pname}.health.liveness`, "is the same check as health.readiness and the process has no port for a TCP liveness check: give liveness a command of its own", undefined]);
+            } else if (!readiness.command && !readiness.path) {
+                problems.push([`processes.${pname}.health.liveness`, "is the same TCP check as health.readiness: give readiness an HTTP path or a command", undefined]);
+            }
         }
     }
     app.services.forEach((s, i) => {

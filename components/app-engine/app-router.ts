@@ -11,6 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -19,9 +20,11 @@ import { TRAEFIK_IMAGE } from "../versions";
 import {
     RolePlacement, TMP_MOUNT, containerResources, TMP_VOLUME, WorkloadFootprint, haAffinity, mergeAffinity,
     restrictedContainerSecurityContext, restrictedPodSecurityContext, rolePlacement,
+    singleCheckProbes,
 } from "./workload";
 import { DYNAMIC_DIR, DYNAMIC_FILE, ROUTER_PORTS, TRAEFIK_CONTROLLER, renderDynamicConfig, renderTraefikArgs } from "./router-config";
 import { TrafficSplitInput } from "./traffic-split";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** Namespace label tenant NetworkPolicies allow traffic from. */
 export const ROUTER_NAMESPACE_LABELS = { "containercloud.io/role": "router" };
@@ -166,11 +169,13 @@ export class AppRouter extends pulumi.ComponentResource {
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
             metadata: {
                 name: nsName,
-                labels: { ...labels, ...ROUTER_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" },
+                labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, ...ROUTER_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" },
             },
         }, { parent: this });
         const namespace = ns.metadata.name;
         const meta = (n: string) => ({ name: n, namespace, labels });
+        // the entry points are public; the ping port is for the node's kubelet only
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels, openPorts: ["http", "https"] }, { parent: this });
 
         const sa = this.rbac(name, nsName, namespace, labels, meta);
 
@@ -239,8 +244,8 @@ export class AppRouter extends pulumi.ComponentResource {
                             ],
                             resources: containerResources(res),
                             securityContext: restrictedContainerSecurityContext(),
-                            readinessProbe: { httpGet: { path: "/ping", port: "ping" }, periodSeconds: 10 },
-                            livenessProbe: { httpGet: { path: "/ping", port: "ping" }, periodSeconds: 20, failureThreshold: 3 },
+                            // /ping is Traefik's only health endpoint (it answers 503 while shutting down)
+                            ...singleCheckProbes({ httpGet: { path: "/ping", port: "ping" }, periodSeconds: 10 }, "ping", { periodSeconds: 20, failureThreshold: 3 }),
                             volumeMounts: [TMP_MOUNT, { name: "dynamic", mountPath: DYNAMIC_DIR, readOnly: true }],
                         }],
                         volumes: [

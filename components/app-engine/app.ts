@@ -7,27 +7,33 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
 import { Environment, ResourceRequirements } from "../core/types";
+import { cronSchedule } from "../core/cron";
 import { standardLabels } from "../core/labels";
 import { APP_METRICS_PORT_NAME } from "../core/monitoring";
 import { mirrorImage } from "../core/images";
-import { AppManifest, ProcessSpec, SIZE_PRESETS, instanceBounds, processResources } from "./app-manifest";
+import { AppManifest, ProcessSpec, SIZE_PRESETS, instanceBounds, processResources, sameCheck } from "./app-manifest";
 import { RouteSpec, renderIngressSpec } from "./app-router";
 import { TRACK_LABEL, splitFallbackAnnotations } from "./router-config";
 import { processRoutes, trackServiceNames } from "./traffic-split";
 import { AppBinding, BINDING_ROOT, bindingEnvVars, bindingProjectedVolume } from "./bindings";
-import { TMP_MOUNT, TMP_VOLUME, containerResources, WorkloadFootprint, restrictedContainerSecurityContext, restrictedPodSecurityContext, topologySpread } from "./workload";
+import { TMP_MOUNT, TMP_VOLUME, containerResources, WorkloadFootprint, restrictedContainerSecurityContext, restrictedPodSecurityContext, singleCheckProbes, topologySpread } from "./workload";
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
+type ProbeSpec = NonNullable<ProcessSpec["health"]["readiness"]>;
 
 /**
- * Probes of a process. Declared checks win; a web process without any gets TCP checks on its
- * port (startup allows 60 s), a worker without any gets none (there is nothing to probe).
+ * Probes of a process. Declared checks win; a web process without any gets an HTTP readiness check
+ * of `/` and TCP liveness and startup checks on its port (startup allows 60 s); a worker without
+ * any gets none (there is nothing to probe). A liveness check declared the same as the readiness
+ * check (`sameCheck`) becomes a TCP check on the port, with the liveness timing, as
+ * `singleCheckProbes` explains.
  */
 export function renderProbes(p: ProcessSpec): { readinessProbe?: Probe; livenessProbe?: Probe; startupProbe?: Probe } {
-    const one = (c: NonNullable<ProcessSpec["health"]["readiness"]>): Probe => {
-        const timing = { periodSeconds: c.periodSeconds, initialDelaySeconds: c.initialDelaySeconds, failureThreshold: c.failureThreshold };
+    const timingOf = (c: ProbeSpec) => ({ periodSeconds: c.periodSeconds, initialDelaySeconds: c.initialDelaySeconds, failureThreshold: c.failureThreshold });
+    const one = (c: ProbeSpec): Probe => {
+        const timing = timingOf(c);
         if (c.command) {
             return { exec: { command: c.command }, ...timing };
         }
@@ -41,14 +47,19 @@ export function renderProbes(p: ProcessSpec): { readinessProbe?: Probe; liveness
     const declared = h.readiness !== undefined || h.liveness !== undefined || h.startup !== undefined;
     if (!declared && p.type === "web" && p.port !== undefined) {
         return {
-            readinessProbe: { tcpSocket: { port: p.port }, periodSeconds: 5, failureThreshold: 3 },
-            livenessProbe: { tcpSocket: { port: p.port }, periodSeconds: 10, failureThreshold: 3 },
+            ...singleCheckProbes({ httpGet: { path: "/", port: p.port }, periodSeconds: 5, failureThreshold: 3 }, p.port, { periodSeconds: 10, failureThreshold: 3 }),
             startupProbe: { tcpSocket: { port: p.port }, periodSeconds: 2, failureThreshold: 30 },
         };
     }
+    const readinessProbe = h.readiness ? one(h.readiness) : undefined;
+    const livenessPort = h.liveness?.port ?? p.port;
+    const repeated = readinessProbe && h.readiness && h.liveness && livenessPort !== undefined && sameCheck(h.readiness, h.liveness, p.port);
+    const livenessProbe = !h.liveness ? undefined
+        : repeated ? singleCheckProbes(readinessProbe, livenessPort, timingOf(h.liveness)).livenessProbe
+        : one(h.liveness);
     return {
-        ...(h.readiness ? { readinessProbe: one(h.readiness) } : {}),
-        ...(h.liveness ? { livenessProbe: one(h.liveness) } : {}),
+        ...(readinessProbe ? { readinessProbe } : {}),
+        ...(livenessProbe ? { livenessProbe } : {}),
         ...(h.startup ? { startupProbe: one(h.startup) } : {}),
     };
 }
@@ -323,7 +334,7 @@ export class App extends pulumi.ComponentResource {
             new k8s.batch.v1.CronJob(`${name}-cron-${job}`, {
                 metadata: { name: `${app.name}-${job}`, namespace: ns, labels },
                 spec: {
-                    schedule: c.schedule,
+                    ...cronSchedule(c.schedule),
                     concurrencyPolicy: "Forbid",
                     successfulJobsHistoryLimit: 3,
                     failedJobsHistoryLimit: 3,

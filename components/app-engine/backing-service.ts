@@ -11,7 +11,7 @@ import { mirrorImage } from "../core/images";
 import { MYSQL_IMAGE, POSTGRES_IMAGE, RABBITMQ_IMAGE, REDIS_IMAGE } from "../versions";
 import { ServiceType } from "./app-manifest";
 import { RandomSecret } from "../secrets";
-import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, governingService, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -188,10 +188,8 @@ export class BackingService extends pulumi.ComponentResource {
             metadata: { name: inst, namespace: ns, labels },
             spec: { selector, ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })) },
         }, { parent: this });
-        // The StatefulSet's governing Service must be headless (it gives the pod its DNS name).
-        const headless = new k8s.core.v1.Service(`${name}-headless`, {
-            metadata: { name: `${inst}-headless`, namespace: ns, labels },
-            spec: { clusterIP: "None", selector, ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })) },
+        const headless = governingService(`${name}-headless`, {
+            name: `${inst}-headless`, namespace: ns, labels, selector, ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })),
         }, { parent: this });
         const host = pulumi.interpolate`${svc.metadata.name}.${svc.metadata.namespace}.svc`;
 

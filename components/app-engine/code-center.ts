@@ -11,6 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -23,8 +24,9 @@ export const GITEA_UID = 1000;
 import { platformHosts, renderIngressSpec } from "./app-router";
 import { BackingService } from "./backing-service";
 import { RandomSecret } from "../secrets";
-import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, governingService, restrictedContainerSecurityContext, restrictedPodSecurityContext, singleCheckProbes } from "./workload";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -158,9 +160,11 @@ export class CodeCenter extends pulumi.ComponentResource {
         const host = platformHosts(args.domain).git;
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...standardLabels(nsName, "code-center", args.labels), "pod-security.kubernetes.io/enforce": "restricted" } },
+            metadata: { name: nsName, labels: { ...standardLabels(nsName, "code-center", args.labels), ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        // Gitea's web and git port for the router and clones; its database only for the namespace
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels: standardLabels(nsName, "code-center", args.labels), openPorts: ["http"] }, { parent: this });
 
         this.database = new BackingService(`${name}-gitea-db`, {
             type: "postgres",
@@ -191,10 +195,8 @@ export class CodeCenter extends pulumi.ComponentResource {
             metadata: { name: "gitea", namespace, labels: gt.labels },
             spec: { selector: gt.selector, ports: [{ name: "http", port: 80, targetPort: "http" }] },
         }, { parent: this });
-        // The StatefulSet's governing Service must be headless (it gives the pod its DNS name).
-        const headless = new k8s.core.v1.Service(`${name}-gitea-headless`, {
-            metadata: { name: "gitea-headless", namespace, labels: gt.labels },
-            spec: { clusterIP: "None", selector: gt.selector, ports: [{ name: "http", port: 3000, targetPort: "http" }] },
+        const headless = governingService(`${name}-gitea-headless`, {
+            name: "gitea-headless", namespace, labels: gt.labels, selector: gt.selector, ports: [{ name: "http", port: 3000, targetPort: "http" }],
         }, { parent: this });
         const image = mirrorImage(GITEA_IMAGE, args.imageMirror);
         const env = giteaEnv(args.domain, this.database.bindingSecretName, appSecret.metadata.name);
@@ -232,8 +234,8 @@ export class CodeCenter extends pulumi.ComponentResource {
                             ports: [{ name: "http", containerPort: 3000 }],
                             resources: containerResources(giteaRes),
                             securityContext: restrictedContainerSecurityContext(),
-                            readinessProbe: { httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 10, initialDelaySeconds: 10 },
-                            livenessProbe: { httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 30, initialDelaySeconds: 60 },
+                            // /api/healthz also checks the database and cache: as liveness, a database restart would restart Gitea
+                            ...singleCheckProbes({ httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 10, initialDelaySeconds: 10 }, "http", { periodSeconds: 30, initialDelaySeconds: 60 }),
                             startupProbe: { httpGet: { path: "/api/healthz", port: "http" }, periodSeconds: 5, failureThreshold: 60 },
                             volumeMounts: mounts,
                         }],
@@ -275,9 +277,11 @@ export class CodeCenter extends pulumi.ComponentResource {
     private builder(name: string, args: CodeCenterArgs, registry: NonNullable<CodeCenterArgs["registry"]>, codeNsName: string, buildNsName: string, builderRes: ResourceRequirements): void {
         const bk = { labels: standardLabels("buildkitd", "code-center", args.labels), selector: selectorLabels("buildkitd", "code-center") };
         const bns = new k8s.core.v1.Namespace(`${name}-builds-ns`, {
-            metadata: { name: buildNsName, labels: { ...standardLabels(buildNsName, "code-center", args.labels), "pod-security.kubernetes.io/enforce": "privileged" } },
+            metadata: { name: buildNsName, labels: { ...standardLabels(buildNsName, "code-center", args.labels), ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "privileged" } },
         }, { parent: this });
         const bnamespace = bns.metadata.name;
+        // nothing open to all: buildkitd-clients below lets the Code Center's namespace in
+        platformNetworkPolicy(`${name}-builds-netpol`, { namespace: bnamespace, labels: bk.labels }, { parent: this });
         const pushSecret = new k8s.core.v1.Secret(`${name}-registry-push`, {
             metadata: { namespace: bnamespace, labels: bk.labels },
             type: "kubernetes.io/dockerconfigjson",
@@ -331,8 +335,8 @@ export class CodeCenter extends pulumi.ComponentResource {
                             ports: [{ name: "buildkit", containerPort: 1234 }],
                             resources: containerResources(builderRes),
                             securityContext: { privileged: true, runAsUser: 0, runAsGroup: 0 },
-                            readinessProbe: { exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 5 },
-                            livenessProbe: { exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 15 },
+                            // buildkitd has no health endpoint: readiness asks it for its workers over its socket
+                            ...singleCheckProbes({ exec: { command: ["buildctl", "debug", "workers"] }, periodSeconds: 30, initialDelaySeconds: 5 }, "buildkit", { periodSeconds: 30, initialDelaySeconds: 15 }),
                             volumeMounts: [
                                 // Not the container's overlay root: snapshots are overlay mounts themselves.
                                 { name: "cache", mountPath: "/var/lib/buildkit" },

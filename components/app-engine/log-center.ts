@@ -9,14 +9,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
 import { OTEL_COLLECTOR_IMAGE, VICTORIA_LOGS_IMAGE } from "../versions";
-import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, governingService, restrictedContainerSecurityContext, restrictedPodSecurityContext, singleCheckProbes } from "./workload";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
 import { COLLECTOR_HEALTH_PORT, VICTORIA_LOGS_OTLP_PATH, VICTORIA_LOGS_PORT, renderLogAgentConfig, retentionHours, victoriaLogsArgs } from "./log-center-config";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 export { renderLogAgentConfig, retentionHours, victoriaLogsArgs } from "./log-center-config";
 
@@ -78,9 +80,11 @@ export class LogCenter extends pulumi.ComponentResource {
 
         // The agent needs hostPath and root: the namespace is privileged, and only it.
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...standardLabels(nsName, "log-center", args.labels), "pod-security.kubernetes.io/enforce": "privileged" } },
+            metadata: { name: nsName, labels: { ...standardLabels(nsName, "log-center", args.labels), ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "privileged" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        // VictoriaLogs' API (OTLP ingestion from the collector, LogsQL queries); the agent's health port stays closed
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels: standardLabels(nsName, "log-center", args.labels), openPorts: ["http"] }, { parent: this });
 
         this.storeUrl = `http://victoria-logs.${nsName}.svc:${VICTORIA_LOGS_PORT}`;
         this.otlpLogsUrl = `${this.storeUrl}${VICTORIA_LOGS_OTLP_PATH}`;
@@ -101,9 +105,8 @@ export class LogCenter extends pulumi.ComponentResource {
         const { name, args, namespace, storeRes, logStorage } = w;
         const vl = { labels: standardLabels("victoria-logs", "log-center", args.labels), selector: selectorLabels("victoria-logs", "log-center") };
         // Headless: it governs the StatefulSet, and `victoria-logs.<ns>.svc` resolves to the one pod.
-        const svc = new k8s.core.v1.Service(`${name}-victoria-logs-svc`, {
-            metadata: { name: "victoria-logs", namespace, labels: vl.labels },
-            spec: { clusterIP: "None", selector: vl.selector, ports: [{ name: "http", port: VICTORIA_LOGS_PORT, targetPort: "http" }] },
+        const svc = governingService(`${name}-victoria-logs-svc`, {
+            name: "victoria-logs", namespace, labels: vl.labels, selector: vl.selector, ports: [{ name: "http", port: VICTORIA_LOGS_PORT, targetPort: "http" }],
         }, { parent: this });
         new k8s.apps.v1.StatefulSet(`${name}-victoria-logs`, {
             metadata: { name: "victoria-logs", namespace, labels: vl.labels },
@@ -124,8 +127,7 @@ export class LogCenter extends pulumi.ComponentResource {
                             ports: [{ name: "http", containerPort: VICTORIA_LOGS_PORT }],
                             resources: containerResources(storeRes),
                             securityContext: restrictedContainerSecurityContext(),
-                            readinessProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 10, initialDelaySeconds: 2 },
-                            livenessProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 30, initialDelaySeconds: 30 },
+                            ...singleCheckProbes({ httpGet: { path: "/health", port: "http" }, periodSeconds: 10, initialDelaySeconds: 2 }, "http", { periodSeconds: 30, initialDelaySeconds: 30 }),
                             volumeMounts: [{ name: "data", mountPath: "/victoria-logs-data" }, TMP_MOUNT],
                         }],
                         volumes: [TMP_VOLUME],
@@ -184,8 +186,8 @@ export class LogCenter extends pulumi.ComponentResource {
                                 capabilities: { drop: ["ALL"] },
                                 seccompProfile: { type: "RuntimeDefault" },
                             },
-                            readinessProbe: { httpGet: { path: "/", port: "health" }, periodSeconds: 10 },
-                            livenessProbe: { httpGet: { path: "/", port: "health" }, periodSeconds: 30 },
+                            // the health_check extension serves one status page
+                            ...singleCheckProbes({ httpGet: { path: "/", port: "health" }, periodSeconds: 10 }, "health", { periodSeconds: 30 }),
                             volumeMounts: [
                                 { name: "config", mountPath: "/etc/otelcol" },
                                 { name: "pods", mountPath: "/var/log/pods", readOnly: true },

@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -17,8 +18,9 @@ import { K9S_IMAGE, TTYD_IMAGE } from "../versions";
 import { platformHosts, renderIngressSpec } from "./app-router";
 import {
     TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, haAffinity, platformReplicas,
-    restrictedContainerSecurityContext, restrictedPodSecurityContext,
+    restrictedContainerSecurityContext, restrictedPodSecurityContext, singleCheckProbes,
 } from "./workload";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** What `ManageSystem` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
 export function manageSystemDefaults(env: Environment): { replicas: number } {
@@ -168,9 +170,11 @@ export class ManageSystem extends pulumi.ComponentResource {
         const env = args.environment;
         const labels = standardLabels("console", "manage-system", args.labels);
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: args.namespace ?? "containercloud-console", labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted" } },
+            metadata: { name: args.namespace ?? "containercloud-console", labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        // the console's web port, for the router
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels, openPorts: ["http"] }, { parent: this });
         const s: ConsoleSettings = {
             name, args, env, labels, namespace,
             replicas: args.replicas ?? manageSystemDefaults(env).replicas,
@@ -263,8 +267,8 @@ export class ManageSystem extends pulumi.ComponentResource {
                             ports: [{ name: "http", containerPort: CONSOLE_PORT }],
                             resources: containerResources(s.res),
                             securityContext: restrictedContainerSecurityContext(),
-                            readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10 },
-                            livenessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 20, initialDelaySeconds: 10 },
+                            // ttyd serves its page and the terminal's WebSocket, and no health endpoint
+                            ...singleCheckProbes({ httpGet: { path: "/", port: "http" }, periodSeconds: 10 }, "http", { periodSeconds: 20, initialDelaySeconds: 10 }),
                             volumeMounts: [
                                 TMP_MOUNT,
                                 { ...bin, readOnly: true },

@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -17,6 +18,7 @@ import {
     NODE_ROLE_LABEL, TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, haAffinity, platformReplicas,
     restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from "./workload";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** PriorityClass names: platform pods are scheduled (and kept) before app pods. */
 export const PRIORITY_CLASSES = {
@@ -223,9 +225,11 @@ export class PlatformControl extends pulumi.ComponentResource {
         }
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted" } },
+            metadata: { name: nsName, labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        // the API server reaches metrics-server's aggregated API, which authenticates it
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels, openPorts: ["https"] }, { parent: this });
         this.footprint = [];
 
         if (args.metricsServer ?? true) {

@@ -9,15 +9,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements } from "../core/types";
 import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources } from "../core/resources";
 import { ALERTMANAGER_IMAGE, OTEL_COLLECTOR_IMAGE, PROMETHEUS_IMAGE } from "../versions";
 import { MONITORING_NAMESPACE_LABELS, PROMETHEUS_POD_LABELS } from "../core/monitoring";
-import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./workload";
+import { TMP_MOUNT, TMP_VOLUME, WorkloadFootprint, containerResources, governingService, restrictedContainerSecurityContext, restrictedPodSecurityContext, singleCheckProbes } from "./workload";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
 import * as config from "./platform-support-config";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** Sizes of the Platform Support workloads. */
 export interface PlatformSupportSizes {
@@ -84,9 +86,11 @@ export class PlatformSupport extends pulumi.ComponentResource {
         this.retention = args.retention ?? defaults.retention;
         const nsName = args.namespace ?? "containercloud-monitoring";
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...standardLabels(nsName, "platform-support", args.labels), ...MONITORING_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
+            metadata: { name: nsName, labels: { ...standardLabels(nsName, "platform-support", args.labels), ...PLATFORM_NAMESPACE_LABELS, ...MONITORING_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        // Prometheus's and Alertmanager's web ports for the API server's services proxy; OTLP for apps
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels: standardLabels(nsName, "platform-support", args.labels), openPorts: ["http", "otlp-grpc", "otlp-http"] }, { parent: this });
         const otel = args.otelCollector ?? true;
         const s: SupportSettings = {
             name, nsName, namespace, args,
@@ -160,11 +164,8 @@ export class PlatformSupport extends pulumi.ComponentResource {
             metadata: { name: "prometheus", namespace, labels: prom.labels },
             spec: { selector: prom.selector, ports: [{ name: "http", port: 9090, targetPort: "http" }] },
         }, { parent: this });
-        // The StatefulSet's governing Service must be headless (it gives the pod its DNS name); the
-        // ClusterIP Service above is what clients use.
-        const promHeadless = new k8s.core.v1.Service(`${name}-prometheus-headless`, {
-            metadata: { name: "prometheus-headless", namespace, labels: prom.labels },
-            spec: { clusterIP: "None", selector: prom.selector, ports: [{ name: "http", port: 9090, targetPort: "http" }] },
+        const promHeadless = governingService(`${name}-prometheus-headless`, {
+            name: "prometheus-headless", namespace, labels: prom.labels, selector: prom.selector, ports: [{ name: "http", port: 9090, targetPort: "http" }],
         }, { parent: this });
         new k8s.apps.v1.StatefulSet(`${name}-prometheus`, {
             metadata: { name: "prometheus", namespace, labels: prom.labels },
@@ -295,8 +296,8 @@ export class PlatformSupport extends pulumi.ComponentResource {
                             ],
                             resources: containerResources(sizes.otelCollector),
                             securityContext: restrictedContainerSecurityContext(),
-                            readinessProbe: { httpGet: { path: "/", port: "health" }, periodSeconds: 10 },
-                            livenessProbe: { httpGet: { path: "/", port: "health" }, periodSeconds: 20 },
+                            // the health_check extension serves one status page
+                            ...singleCheckProbes({ httpGet: { path: "/", port: "health" }, periodSeconds: 10 }, "health", { periodSeconds: 20 }),
                             volumeMounts: [{ name: "config", mountPath: "/etc/otelcol" }, TMP_MOUNT],
                         }],
                         volumes: [{ name: "config", configMap: { name: otConfig.metadata.name } }, TMP_VOLUME],

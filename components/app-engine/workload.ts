@@ -3,12 +3,53 @@
  * placement (HA anti-affinity, topology spread, node roles), the writable /tmp, and the
  * per-environment footprint record the resource audit sums.
  */
+import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
 import { Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type SecurityContext = k8s.types.input.core.v1.SecurityContext;
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
+type Probe = k8s.types.input.core.v1.Probe;
+
+/** Arguments of `governingService`. */
+export interface GoverningServiceArgs {
+    /** Service name, the StatefulSet's `serviceName`. */
+    name: pulumi.Input<string>;
+    /** Namespace of the StatefulSet. */
+    namespace: pulumi.Input<string>;
+    /** Labels of the Service. */
+    labels: Record<string, string>;
+    /** The StatefulSet's pod selector. */
+    selector: Record<string, string>;
+    /** Ports, as the StatefulSet's pods serve them. */
+    ports: k8s.types.input.core.v1.ServicePort[];
+}
+
+/**
+ * The headless Service a StatefulSet names as its governing Service (`serviceName`): it gives each
+ * pod its DNS name. A ClusterIP Service beside it is what clients use.
+ */
+export function governingService(resourceName: string, a: GoverningServiceArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
+    return new k8s.core.v1.Service(resourceName, {
+        metadata: { name: a.name, namespace: a.namespace, labels: a.labels },
+        spec: { clusterIP: "None", selector: a.selector, ports: a.ports },
+    }, opts);
+}
+
+/** The timing fields of a probe, without its handler. */
+export type ProbeTiming = Pick<Probe, "initialDelaySeconds" | "periodSeconds" | "failureThreshold" | "timeoutSeconds">;
+
+/**
+ * Readiness and liveness of a program that serves one health check: readiness runs the check (the
+ * pod leaves its Services while it fails), liveness only opens a TCP connection to `port` (the pod
+ * is restarted only once the process stops accepting connections), so a check that fails on a slow
+ * dependency takes the pod out of traffic without restarting it. The same check as both restarts
+ * every replica at once when a shared dependency is slow (kube-score's "Pod Probes Identical").
+ */
+export function singleCheckProbes(readiness: Probe, port: number | string, liveness: ProbeTiming): { readinessProbe: Probe; livenessProbe: Probe } {
+    return { readinessProbe: readiness, livenessProbe: { tcpSocket: { port }, ...liveness } };
+}
 
 /** Label key of node roles (`storage`, `edge`, `worker`) and of the matching taint. */
 export const NODE_ROLE_LABEL = "containercloud.io/node-role";

@@ -8,6 +8,7 @@
  * the package's index registers how to read, so the one component that renders a chart
  * (`RookCeph`) loads the whole package when, and only when, it does.
  */
+export * as admissionregistration from "@pulumi/kubernetes/admissionregistration";
 export * as apiextensions from "@pulumi/kubernetes/apiextensions";
 export * as apiregistration from "@pulumi/kubernetes/apiregistration";
 export * as apps from "@pulumi/kubernetes/apps";

@@ -1,9 +1,10 @@
 /**
  * The validators the stack config schema (stacks/config) and the app manifest schema
- * (components/app-engine/app-manifest.ts) share: DNS labels and Kubernetes quantities, each
+ * (components/app-engine/app-manifest.ts) share: DNS labels, Kubernetes quantities and cron schedules, each
  * written once so the two schemas accept exactly the same values.
  */
 import * as z from "zod";
+import { shortestRunGapSeconds } from "./cron";
 
 /** A DNS-1123 label: what Kubernetes accepts as a namespace or object name segment (at most 63 characters). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -22,6 +23,14 @@ export const dnsName = z.string().regex(DNS_NAME, "must be a DNS name such as sh
 export const cpuQuantity = z.string().regex(CPU_QUANTITY, "must be a CPU quantity such as 250m or 2");
 /** Kubernetes memory/storage quantity, e.g. `512Mi` or `10Gi`. */
 export const byteQuantity = z.string().regex(BYTE_QUANTITY, "must be a quantity such as 512Mi or 2Gi");
+/** A CronJob schedule (five fields or a macro such as `@daily`) whose minute and hour fields the platform can time (`cronSchedule`). */
+export const cronScheduleString = z.string().superRefine((s, ctx) => {
+    try {
+        shortestRunGapSeconds(s);
+    } catch (e) {
+        ctx.addIssue({ code: "custom", message: `must be a cron schedule such as "0 3 * * *": ${(e as Error).message}` });
+    }
+});
 /** `{ cpu, memory }`. */
 export const cpuMemory = z.strictObject({ cpu: cpuQuantity, memory: byteQuantity });
 /** Container requests and limits. */

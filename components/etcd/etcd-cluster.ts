@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -18,6 +19,7 @@ import { RandomSecret } from "../secrets/random-secret";
 import { ETCD_PORTS, EtcdTopology, clientEndpoint, etcdQuorum, initialCluster, serverDnsNames, validateEtcdReplicas } from "./etcd-config";
 import { BackupObjectStoreOptions, EtcdctlAccess, ScriptImages, backupCronJobSpec, defragCronJobSpec, enableAuthJobSpec } from "./etcd-jobs";
 import { BOOTSTRAP_KEY, memberStatefulSetSpec, removeMembersJobSpec } from "./etcd-members";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** What `EtcdCluster` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
 export function etcdClusterDefaults(env: Environment): { replicas: number; storageSize: string; backup: { schedule: string; retention: number; size: string } } {
@@ -156,9 +158,11 @@ export class EtcdCluster extends pulumi.ComponentResource {
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
             metadata: {
                 name: nsName,
-                labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
+                labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
             },
         }, { parent: this });
+        // clients, peers and the maintenance Jobs are all in the namespace: no port is open to others
+        platformNetworkPolicy(`${name}-netpol`, { namespace: ns.metadata.name, labels }, { parent: this });
         return {
             name,
             nsName,

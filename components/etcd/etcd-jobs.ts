@@ -12,6 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { cronSchedule } from "../core/cron";
 import { resources, toK8s } from "../core/resources";
 import { backupScript, enableAuthScript, uploadScript } from "./etcd-config";
 
@@ -168,7 +169,7 @@ export function backupCronJobSpec(a: EtcdctlAccess, o: BackupJobOptions, images:
         volumeMounts: [clientMount, shellMount, { name: "backups", mountPath: "/backups" }],
     };
     return {
-        schedule: o.schedule,
+        ...cronSchedule(o.schedule),
         concurrencyPolicy: "Forbid",
         successfulJobsHistoryLimit: 3,
         failedJobsHistoryLimit: 3,
@@ -197,7 +198,7 @@ export function backupCronJobSpec(a: EtcdctlAccess, o: BackupJobOptions, images:
 /** The CronJob that defragments every member, one at a time. */
 export function defragCronJobSpec(a: EtcdctlAccess, schedule: string, image: string, labels: Record<string, string>): k8s.types.input.batch.v1.CronJobSpec {
     return {
-        schedule,
+        ...cronSchedule(schedule),
         concurrencyPolicy: "Forbid",
         successfulJobsHistoryLimit: 1,
         failedJobsHistoryLimit: 3,

@@ -88,10 +88,11 @@ export function memberStatefulSetSpec(t: EtcdTopology, serviceName: pulumi.Input
                     ],
                     resources: toK8s(o.resources),
                     securityContext: ETCD_CONTAINER_SECURITY,
-                    startupProbe: health("/health?serializable=true", 5, 60),
-                    // liveness checks only this member (serializable): a lost quorum must not restart every member
-                    livenessProbe: health("/health?serializable=true", 10, 6),
-                    readinessProbe: health("/health", 5, 3),
+                    // etcd 3.6's endpoints, as kubeadm probes them: /livez reads locally (a lost quorum must
+                    // not restart every member), /readyz also needs a linearizable read (quorum)
+                    startupProbe: health("/livez", 5, 60),
+                    livenessProbe: health("/livez", 10, 6),
+                    readinessProbe: health("/readyz", 5, 3),
                     volumeMounts: [
                         { name: "data", mountPath: "/var/run/etcd" },
                         { name: "tls", mountPath: MEMBER_TLS_DIR, readOnly: true },

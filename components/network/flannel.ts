@@ -13,6 +13,7 @@ import { FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE } from "../versions";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
 import { FLANNEL_HEALTHZ_PORT, FlannelBackend, SubnetManager, flanneldArgs, renderCniConf, renderNetConf, validateFlannelArgs } from "./flannel-config";
 import { KubeNetworkPolicies } from "./kube-network-policies";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 
 /** Arguments of `Flannel`. */
@@ -83,6 +84,7 @@ export class Flannel extends pulumi.ComponentResource {
                 name: nsName,
                 labels: {
                     ...labels,
+                    ...PLATFORM_NAMESPACE_LABELS,
                     // Flannel and the NetworkPolicy agent need the host network, host paths and NET_ADMIN.
                     "pod-security.kubernetes.io/enforce": "privileged",
                     "pod-security.kubernetes.io/audit": "privileged",
@@ -210,8 +212,9 @@ export class Flannel extends pulumi.ComponentResource {
                             ],
                             resources: toK8s(res),
                             securityContext: { privileged: false, allowPrivilegeEscalation: false, capabilities: { add: ["NET_ADMIN", "NET_RAW"] } },
+                            // /healthz answers while flanneld runs; /readyz once it wrote subnet.env and its traffic rules
                             livenessProbe: { httpGet: { host: "127.0.0.1", path: "/healthz", port: FLANNEL_HEALTHZ_PORT }, initialDelaySeconds: 10, periodSeconds: 10 },
-                            readinessProbe: { httpGet: { host: "127.0.0.1", path: "/healthz", port: FLANNEL_HEALTHZ_PORT }, periodSeconds: 10 },
+                            readinessProbe: { httpGet: { host: "127.0.0.1", path: "/readyz", port: FLANNEL_HEALTHZ_PORT }, periodSeconds: 10 },
                             volumeMounts: [
                                 { name: "run", mountPath: "/run/flannel" },
                                 { name: "flannel-cfg", mountPath: "/etc/kube-flannel/" },

@@ -13,8 +13,10 @@ import { selectorLabels, standardLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
 import { resources, toK8s } from "../core/resources";
 import { policyExemptionAnnotation } from "../core/policy-exemptions";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { BUSYBOX_IMAGE } from "../versions";
 import { CONTAINERD_CERTS_DIR, nodeTrustScript, renderTrustedRegistryHosts } from "./registry-config";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 export { CONTAINERD_CERTS_DIR, nodeTrustScript, renderTrustedRegistryHosts } from "./registry-config";
 
@@ -50,9 +52,11 @@ export class RegistryNodeTrust extends pulumi.ComponentResource {
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
             metadata: {
                 name: args.namespace ?? "containercloud-node-trust",
-                labels: { ...labels, "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/warn": "privileged" },
+                labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/warn": "privileged" },
             },
         }, { parent: this });
+        // The pods serve nothing: only the namespace's own pods and Prometheus may connect.
+        platformNetworkPolicy(`${name}-netpol`, { namespace: ns.metadata.name, labels }, { parent: this });
         // A generated name: a new CA or host makes a new ConfigMap, which rolls the DaemonSet onto it.
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
             metadata: { namespace: ns.metadata.name, labels },

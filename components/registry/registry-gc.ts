@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
 import { mirrorImage } from "../core/images";
+import { cronSchedule } from "../core/cron";
 import { resources, toK8s } from "../core/resources";
 import { ResourceRequirements } from "../core/types";
 import { KUBECTL_IMAGE } from "../versions";
@@ -80,10 +81,8 @@ export function garbageCollection(parent: pulumi.Resource, s: RegistrySettings, 
     new k8s.batch.v1.CronJob(`${name}-gc`, {
         metadata: meta("registry-gc"),
         spec: {
-            schedule: gcSchedule,
+            ...cronSchedule(gcSchedule),
             concurrencyPolicy: "Forbid",
-            // a run missed by more than an hour (controller down) waits for next week's, not for a busy hour
-            startingDeadlineSeconds: 3600,
             successfulJobsHistoryLimit: 2,
             failedJobsHistoryLimit: 3,
             jobTemplate: {

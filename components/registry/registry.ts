@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
+import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
@@ -13,6 +14,7 @@ import { RandomSecret } from "../secrets/random-secret";
 import { Certificate } from "../secrets/certificate";
 import { REGISTRY_PORTS, htpasswdLine, renderDockerConfigJson, renderRegistryConfig } from "./registry-config";
 import { CONTAINER_SECURITY, POD_SECURITY, RegistryPodParts, RegistrySettings, garbageCollection } from "./registry-gc";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** Blobs in the Ceph object store through an ObjectBucketClaim (staging/prod). */
 export interface S3RegistryStorage {
@@ -107,9 +109,11 @@ export class Registry extends pulumi.ComponentResource {
         const labels = standardLabels("registry", "registry", args.labels ?? {});
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" } },
+            metadata: { name: nsName, labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" } },
         }, { parent: this });
         const namespace = ns.metadata.name;
+        // nodes pull (and the builder pushes) on the API port, which requires credentials
+        platformNetworkPolicy(`${name}-netpol`, { namespace, labels, openPorts: ["https"] }, { parent: this });
         const s: RegistrySettings = {
             name, args, nsName, namespace, labels, defaults, username, gcSchedule, res, image, rwo,
             selector: selectorLabels("registry", "registry"),

@@ -18,6 +18,7 @@ import {
     CephDeviceSelection, CrdInfo, ROOK_CRDS, SNAPSHOT_CRDS, cephfsStorageClassParameters, minimalCrd, rbdStorageClassParameters,
     renderCephClusterSpec, renderFilesystemSpec, renderObjectStoreSpec, renderReplicatedPool, validateCephOptions,
 } from "./ceph-specs";
+import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** The Rook operator installed here with Helm. */
 export interface HelmOperator {
@@ -165,7 +166,7 @@ export class RookCeph extends pulumi.ComponentResource {
         };
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: nsName, labels: { ...labels, ...privileged } },
+            metadata: { name: nsName, labels: { ...labels, ...PLATFORM_NAMESPACE_LABELS, ...privileged } },
         }, { parent: this });
         const namespace = ns.metadata.name;
 
@@ -277,7 +278,7 @@ export class RookCeph extends pulumi.ComponentResource {
         let operatorNamespace: pulumi.Input<string> = namespace;
         if (operatorNs !== nsName) {
             const ons = new k8s.core.v1.Namespace(`${name}-operator-ns`, {
-                metadata: { name: operatorNs, labels: where.labels },
+                metadata: { name: operatorNs, labels: { ...where.labels, ...PLATFORM_NAMESPACE_LABELS } },
             }, { parent: this });
             operatorNamespace = ons.metadata.name;
             created.push(ons);

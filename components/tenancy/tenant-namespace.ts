@@ -42,11 +42,15 @@ export interface TenantLimits {
     max: CpuMemory;
 }
 
-/** Group names bound to the built-in `admin`, `edit` and `view` ClusterRoles. */
+/** Group names bound to the namespace's roles. */
 export interface TenantGroups {
-    /** Groups with full control of the namespace. @default [] */
+    /** Groups with full control of the namespace (the built-in `admin` ClusterRole). @default [] */
     admins?: string[];
-    /** Groups that deploy and change workloads. @default [] */
+    /**
+     * Groups that deploy and change workloads: the built-in `view` ClusterRole plus the namespace's
+     * `tenant-developer` Role (`TENANT_DEVELOPER_RULES`), which writes what `edit` writes but reads no
+     * Secret. @default []
+     */
     developers?: string[];
     /** Groups with read-only access. @default [] */
     viewers?: string[];
@@ -86,6 +90,28 @@ export interface TenantNamespaceArgs {
     /** Extra labels for the namespace. @default {} */
     labels?: Record<string, string>;
 }
+
+const WRITE = ["create", "delete", "deletecollection", "patch", "update"];
+
+/**
+ * What a tenant developer may change, besides reading what `view` reads: the writes of the built-in
+ * `edit` role, less impersonation of service accounts and their tokens, and with Secrets write-only.
+ * `edit` would let a developer `get` every Secret of the namespace, among them the registry
+ * credentials (`registry-pull`), which push as well as pull: RBAC cannot grant "every Secret but
+ * one", so developers read none, and the admission rule no-registry-credential-mounts keeps a pod
+ * from reading it for them.
+ */
+export const TENANT_DEVELOPER_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
+    { apiGroups: [""], resources: ["pods", "pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "services", "services/proxy"], verbs: ["get", ...WRITE] },
+    { apiGroups: [""], resources: ["pods/eviction"], verbs: ["create"] },
+    { apiGroups: [""], resources: ["configmaps", "persistentvolumeclaims", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts", "events"], verbs: WRITE },
+    { apiGroups: [""], resources: ["secrets"], verbs: WRITE },
+    { apiGroups: ["apps"], resources: ["deployments", "deployments/scale", "deployments/rollback", "statefulsets", "statefulsets/scale", "daemonsets", "replicasets", "replicasets/scale"], verbs: WRITE },
+    { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: WRITE },
+    { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: WRITE },
+    { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: WRITE },
+    { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "networkpolicies"], verbs: WRITE },
+];
 
 /** Name of the registry pull Secret every tenant namespace gets when the platform has a registry. */
 export const TENANT_PULL_SECRET = "registry-pull";
@@ -278,21 +304,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
             spec: renderAllowOtlpSpec(monitoringLabels),
         }, { parent: this });
 
-        const bindings: [string, string, string[] | undefined][] = [
-            ["admin", "admin", groups.admins],
-            ["developer", "edit", groups.developers],
-            ["viewer", "view", groups.viewers],
-        ];
-        for (const [role, clusterRole, members] of bindings) {
-            if (!members || members.length === 0) {
-                continue;
-            }
-            new k8s.rbac.v1.RoleBinding(`${name}-${role}`, {
-                metadata: meta(`tenant-${role}`),
-                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole },
-                subjects: members.map((g) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: g })),
-            }, { parent: this });
-        }
+        this.bindGroups(name, groups, meta);
 
         if (args.registryPullConfig !== undefined) {
             new k8s.core.v1.Secret(`${name}-registry-pull`, {
@@ -304,5 +316,26 @@ export class TenantNamespace extends pulumi.ComponentResource {
 
         this.namespaceName = ns;
         this.registerOutputs({ namespaceName: this.namespaceName });
+    }
+
+    /** Admins get `admin`, developers `view` and the `tenant-developer` Role, viewers `view`; a role without groups gets no binding. */
+    private bindGroups(name: string, groups: TenantGroups, meta: (n: string) => { name: string; namespace: pulumi.Output<string>; labels: Record<string, string> }): void {
+        const subjects = (members: string[]) => members.map((g) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: g }));
+        const clusterRole = (role: string) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role });
+        const developers = groups.developers ?? [];
+        if (developers.length > 0) {
+            const role = new k8s.rbac.v1.Role(`${name}-developer-role`, { metadata: meta("tenant-developer"), rules: TENANT_DEVELOPER_RULES }, { parent: this });
+            new k8s.rbac.v1.RoleBinding(`${name}-developer-view`, { metadata: meta("tenant-developer-view"), roleRef: clusterRole("view"), subjects: subjects(developers) }, { parent: this });
+            new k8s.rbac.v1.RoleBinding(`${name}-developer`, {
+                metadata: meta("tenant-developer-write"),
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                subjects: subjects(developers),
+            }, { parent: this });
+        }
+        for (const [role, builtIn, members] of [["admin", "admin", groups.admins], ["viewer", "view", groups.viewers]] as const) {
+            if (members && members.length > 0) {
+                new k8s.rbac.v1.RoleBinding(`${name}-${role}`, { metadata: meta(`tenant-${role}`), roleRef: clusterRole(builtIn), subjects: subjects(members) }, { parent: this });
+            }
+        }
     }
 }

@@ -64,7 +64,8 @@ export interface SecurityContext {
 export interface Container {
     name?: string;
     image?: string;
-    env?: { name?: string; value?: string; valueFrom?: unknown }[];
+    env?: { name?: string; value?: string; valueFrom?: { secretKeyRef?: { name?: string } } }[];
+    envFrom?: { secretRef?: { name?: string } }[];
     ports?: { containerPort?: number; hostPort?: number; name?: string }[];
     resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
     securityContext?: SecurityContext;
@@ -80,7 +81,12 @@ export interface PodSpec {
     hostNetwork?: boolean;
     hostPID?: boolean;
     hostIPC?: boolean;
-    volumes?: { name?: string; hostPath?: { path?: string } }[];
+    volumes?: {
+        name?: string;
+        hostPath?: { path?: string };
+        secret?: { secretName?: string };
+        projected?: { sources?: { secret?: { name?: string } }[] };
+    }[];
     securityContext?: {
         runAsNonRoot?: boolean;
         runAsUser?: number;
@@ -173,11 +179,17 @@ export function replicasOf(props: Record<string, unknown>): number {
     return typeof spec.replicas === "number" ? spec.replicas : 1;
 }
 
-/** The label that marks a tenant namespace (set by TenantNamespace). */
-export const TENANT_LABEL = "containercloud.io/tenant";
-
 /** The label that marks the App Router's namespace. */
 export const ROLE_LABEL = "containercloud.io/role";
+
+/**
+ * The label, and its value, that marks a namespace as the platform's own, and Kubernetes' own
+ * namespaces: every other namespace is a tenant's. The same as components/core/tenant-rules.ts
+ * (the admission rules' exemptions); test/core/tenant-rules.test.ts holds them equal.
+ */
+export const NAMESPACE_OWNER_LABEL = "containercloud.io/namespace-owner";
+export const PLATFORM_NAMESPACE_OWNER = "platform";
+export const SYSTEM_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease"];
 
 /** A resource as a stack policy sees it, reduced to what these helpers read. */
 interface StackResource {
@@ -186,9 +198,19 @@ interface StackResource {
     provider?: { props: Record<string, unknown> };
 }
 
-/** Namespaces in the stack labelled `containercloud.io/tenant: "true"`. */
+/**
+ * The tenant namespaces of the stack: every Namespace that is not explicitly the platform's
+ * (`containercloud.io/namespace-owner: platform`) or Kubernetes' own. Keying on an opt-in label
+ * instead would let a namespace created without it escape the tenant rules.
+ */
 export function tenantNamespaces<R extends StackResource>(resources: readonly R[]): R[] {
-    return resources.filter((r) => r.type === TYPES.namespace && metadataOf(r.props).labels?.[TENANT_LABEL] === "true");
+    return resources.filter((r) => {
+        if (r.type !== TYPES.namespace) {
+            return false;
+        }
+        const meta = metadataOf(r.props);
+        return meta.labels?.[NAMESPACE_OWNER_LABEL] !== PLATFORM_NAMESPACE_OWNER && !SYSTEM_NAMESPACES.includes(String(meta.name ?? ""));
+    });
 }
 
 /** Resources of `type` whose namespace is `namespace`. */

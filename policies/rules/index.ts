@@ -20,6 +20,7 @@ import { noHostPorts } from "./no-host-ports";
 import { noPlaintextSecrets } from "./no-plaintext-secrets";
 import { noPrivilegeEscalation } from "./no-privilege-escalation";
 import { noPrivilegedContainers } from "./no-privileged-containers";
+import { noRegistryCredentialMounts } from "./no-registry-credential-mounts";
 import { podDisruptionBudget } from "./pod-disruption-budget";
 import { policyExemptionsValid } from "./policy-exemptions-valid";
 import { readOnlyRootFilesystem } from "./read-only-root-filesystem";
@@ -48,6 +49,7 @@ export { noHostPorts, NO_HOST_PORTS } from "./no-host-ports";
 export { noPlaintextSecrets, NO_PLAINTEXT_SECRETS, type PlaintextSecretsConfig } from "./no-plaintext-secrets";
 export { noPrivilegeEscalation, NO_PRIVILEGE_ESCALATION } from "./no-privilege-escalation";
 export { noPrivilegedContainers, NO_PRIVILEGED_CONTAINERS } from "./no-privileged-containers";
+export { noRegistryCredentialMounts, NO_REGISTRY_CREDENTIALS_MOUNTS, REGISTRY_CREDENTIALS_SECRET } from "./no-registry-credential-mounts";
 export { podDisruptionBudget, POD_DISRUPTION_BUDGET, allowedDisruptions } from "./pod-disruption-budget";
 export { closestPolicyName, policyExemptionsValid, POLICY_EXEMPTIONS_VALID, type ExemptionCatalogEntry } from "./policy-exemptions-valid";
 export { readOnlyRootFilesystem, READ_ONLY_ROOT_FILESYSTEM } from "./read-only-root-filesystem";
@@ -82,6 +84,7 @@ const rules: PlatformPolicy[] = [
     readOnlyRootFilesystem(),
     seccompRuntimeDefault(),
     noPlaintextSecrets(),
+    noRegistryCredentialMounts(),
     noDefaultNamespace(),
     // availability
     minReplicas(),

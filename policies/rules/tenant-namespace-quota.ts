@@ -12,8 +12,8 @@ export const TENANT_NAMESPACE_QUOTA = "tenant-namespace-quota";
 export function tenantNamespaceQuota(opts: RuleOptions = {}): PlatformStackPolicy {
     return stackRule({
         name: TENANT_NAMESPACE_QUOTA,
-        description: "Every tenant namespace (label containercloud.io/tenant: \"true\") has a ResourceQuota and a LimitRange.",
-        remediationSteps: "Create tenant namespaces with the TenantNamespace component, or add a ResourceQuota and a LimitRange in the namespace.",
+        description: "Every tenant namespace (any namespace not labelled containercloud.io/namespace-owner: platform, nor Kubernetes' own) has a ResourceQuota and a LimitRange.",
+        remediationSteps: "Create tenant namespaces with the TenantNamespace component, or add a ResourceQuota and a LimitRange in the namespace; a platform namespace carries PLATFORM_NAMESPACE_LABELS (containercloud.io/namespace-owner: platform).",
         exemptible: false,
         defaultLevel: "mandatory",
         check: ({ resources, report, notApplicable }) => {

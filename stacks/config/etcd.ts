@@ -1,7 +1,7 @@
 /** Stack config section `etcd`: the platform's etcd cluster. */
 import * as z from "zod";
 import { Section, oddCount } from "./profile";
-import { byteQuantity, dnsLabel } from "../../components/core/validators";
+import { byteQuantity, cronScheduleString, dnsLabel } from "../../components/core/validators";
 
 /** Schema of the `containercloud:etcd` key. */
 export const etcdSchema = z.strictObject({
@@ -19,7 +19,7 @@ export const etcdSchema = z.strictObject({
     backup: z.strictObject({
         enabled: z.boolean().default(true),
         /** Cron schedule. */
-        schedule: z.string().min(9).default("0 */6 * * *"),
+        schedule: cronScheduleString.default("0 */6 * * *"),
         /** Snapshots kept. */
         retention: z.int().min(1).max(100).default(7),
         /** Backup PVC size. */
@@ -28,7 +28,7 @@ export const etcdSchema = z.strictObject({
         objectStore: z.boolean().default(false),
     }).default({ enabled: true, schedule: "0 */6 * * *", retention: 7, size: "10Gi", objectStore: false }),
     /** Cron schedule of `etcdctl defrag --cluster`. */
-    defragSchedule: z.string().min(9).default("30 3 * * 0"),
+    defragSchedule: cronScheduleString.default("30 3 * * 0"),
     /** Members on different nodes strictly (required) or best effort. @default required in staging/prod, preferred elsewhere */
     antiAffinity: z.enum(["required", "preferred"]).optional(),
 });

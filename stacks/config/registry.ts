@@ -1,7 +1,7 @@
 /** Stack config section `registry`: the platform image registry. */
 import * as z from "zod";
 import { Section } from "./profile";
-import { byteQuantity, dnsLabel } from "../../components/core/validators";
+import { byteQuantity, cronScheduleString, dnsLabel } from "../../components/core/validators";
 
 /** Schema of the `containercloud:registry` key. */
 export const registrySchema = z.strictObject({
@@ -18,7 +18,7 @@ export const registrySchema = z.strictObject({
     /** Pull-through cache of an upstream registry (the registry then accepts no pushes). @default none */
     proxy: z.strictObject({ remoteUrl: z.string().url() }).optional(),
     /** Cron schedule of garbage collection (the registry is read-only while it runs). */
-    gcSchedule: z.string().min(9).default("0 3 * * 6"),
+    gcSchedule: cronScheduleString.default("0 3 * * 6"),
     /** An existing kubernetes.io/tls Secret in the namespace. @default a certificate from the platform CA */
     tlsSecretName: z.string().min(1).optional(),
     /**

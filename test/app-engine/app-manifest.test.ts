@@ -53,6 +53,24 @@ describe("parseAppManifest", () => {
         assert.deepEqual(errorsOf(raw), ["app shop-web: processes.web.instances: min (5) must not be above max (2)"]);
     });
 
+    it("rejects a worker whose liveness repeats its readiness command, as it has no port for a TCP liveness check", () => {
+        const raw: any = base();
+        raw.processes.worker = { command: ["work"], health: { readiness: { command: ["true"] }, liveness: { command: ["true"], periodSeconds: 30 } } };
+        assert.deepEqual(errorsOf(raw), ["app shop-web: processes.worker.health.liveness: is the same check as health.readiness and the process has no port for a TCP liveness check: give liveness a command of its own"]);
+    });
+
+    it("rejects the same TCP check as readiness and liveness", () => {
+        const raw: any = base();
+        raw.processes.web.health = { readiness: {}, liveness: { periodSeconds: 30 } };
+        assert.deepEqual(errorsOf(raw), ["app shop-web: processes.web.health.liveness: is the same TCP check as health.readiness: give readiness an HTTP path or a command"]);
+    });
+
+    it("rejects a cron schedule the platform cannot time, with the reason", () => {
+        const raw: any = base();
+        raw.cron = { nightly: { schedule: "0 25 * * *", command: ["report"] } };
+        assert.deepEqual(errorsOf(raw), ["app shop-web: cron.nightly.schedule: must be a cron schedule such as \"0 3 * * *\": cron hour field \"25\" is not a number, range or step between 0 and 23 (got \"0 25 * * *\")"]);
+    });
+
     it("rejects a manifest with neither image nor source", () => {
         const raw: any = base();
         delete raw.image;

@@ -159,10 +159,11 @@ describe("App", () => {
         assert.ok(pod.containers[0].env.some((e: any) => e.name === "SERVICE_BINDING_ROOT" && e.value === "/bindings"));
     });
 
-    it("probes the web process as declared by default (TCP on the port) and the worker not at all", () => {
+    it("probes a web process without declared checks by HTTP for readiness and TCP for liveness, and the worker not at all", () => {
         const web = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", "shop-web-web")).containers[0];
-        assert.deepEqual(web.readinessProbe.tcpSocket, { port: 8080 });
-        assert.ok(web.livenessProbe && web.startupProbe);
+        assert.deepEqual(web.readinessProbe.httpGet, { path: "/", port: 8080 });
+        assert.deepEqual(web.livenessProbe.tcpSocket, { port: 8080 });
+        assert.deepEqual(web.startupProbe.tcpSocket, { port: 8080 });
         const worker = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", "shop-web-worker")).containers[0];
         assert.equal(worker.readinessProbe, undefined);
     });
@@ -187,6 +188,7 @@ describe("App", () => {
         const cj = rec.one("kubernetes:batch/v1:CronJob", "shop-web-cron-nightly");
         assert.equal(cj.inputs.spec.schedule, "0 3 * * *");
         assert.equal(cj.inputs.spec.concurrencyPolicy, "Forbid");
+        assert.equal(cj.inputs.spec.startingDeadlineSeconds, 3600);
         const c = podSpecOf(cj).containers[0];
         assert.deepEqual(c.command, ["report"]);
         assert.ok(c.env.some((e: any) => e.name === "DATABASE_URL" && e.valueFrom));
@@ -208,5 +210,39 @@ describe("App pure helpers", () => {
     it("labels digests by their first 12 hex characters", async () => {
         const m = await import("../../components/app-engine/app");
         assert.equal(m.imageVersion("r.io/a@sha256:0123456789abcdef0123"), "0123456789ab");
+    });
+});
+
+describe("renderProbes", () => {
+    let mod: typeof import("../../components/app-engine/app");
+    let manifest: typeof import("../../components/app-engine/app-manifest");
+    before(async () => {
+        manifest = await import("../../components/app-engine/app-manifest");
+        mod = await import("../../components/app-engine/app");
+    });
+    const processOf = (health: unknown, extra: Record<string, unknown> = {}) => {
+        const r = manifest.parseAppManifest({ name: "p", team: "t", image: "nginx:1.27", processes: { web: { health, ...extra } } }, "test");
+        if (!r.ok) {
+            throw new Error(r.errors.join("\n"));
+        }
+        return r.app.processes.web;
+    };
+
+    it("keeps distinct declared checks as they are", () => {
+        const p = mod.renderProbes(processOf({ readiness: { path: "/ready" }, liveness: { path: "/healthz", periodSeconds: 20 } }));
+        assert.deepEqual(p.readinessProbe, { httpGet: { path: "/ready", port: 8080 }, periodSeconds: 10, initialDelaySeconds: 0, failureThreshold: 3 });
+        assert.deepEqual(p.livenessProbe, { httpGet: { path: "/healthz", port: 8080 }, periodSeconds: 20, initialDelaySeconds: 0, failureThreshold: 3 });
+    });
+
+    it("turns a liveness check that repeats the readiness check into a TCP check on the port, with the liveness timing", () => {
+        const p = mod.renderProbes(processOf({ readiness: { path: "/", periodSeconds: 5 }, liveness: { path: "/", periodSeconds: 15 } }));
+        assert.deepEqual(p.readinessProbe, { httpGet: { path: "/", port: 8080 }, periodSeconds: 5, initialDelaySeconds: 0, failureThreshold: 3 });
+        assert.deepEqual(p.livenessProbe, { tcpSocket: { port: 8080 }, periodSeconds: 15, initialDelaySeconds: 0, failureThreshold: 3 });
+    });
+
+    it("does the same for a repeated command when the process has a port", () => {
+        const p = mod.renderProbes(processOf({ readiness: { command: ["check"] }, liveness: { command: ["check"], failureThreshold: 6 } }, { port: 9000 }));
+        assert.deepEqual(p.readinessProbe?.exec, { command: ["check"] });
+        assert.deepEqual(p.livenessProbe, { tcpSocket: { port: 9000 }, periodSeconds: 10, initialDelaySeconds: 0, failureThreshold: 6 });
     });
 });

@@ -28,11 +28,11 @@ describe("ManageSystem", () => {
         assert.deepEqual(c.volumeMounts.find((m: any) => m.name === "bin"), { name: "bin", mountPath: "/opt/console/bin", readOnly: true });
     });
 
-    it("serves the page and its WebSocket on the http port, probed there", () => {
+    it("serves the page and its WebSocket on the http port, probed there (ready by the page, live by TCP)", () => {
         const c = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", "console-console")).containers[0];
         assert.deepEqual(c.ports, [{ name: "http", containerPort: mod.CONSOLE_PORT }]);
         assert.deepEqual(c.readinessProbe.httpGet, { path: "/", port: "http" });
-        assert.deepEqual(c.livenessProbe.httpGet, { path: "/", port: "http" });
+        assert.deepEqual(c.livenessProbe.tcpSocket, { port: "http" });
         const svc = rec.one("kubernetes:core/v1:Service", "console-svc");
         assert.deepEqual(svc.inputs.spec.ports, [{ name: "http", port: 80, targetPort: "http" }]);
     });

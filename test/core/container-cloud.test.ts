@@ -92,7 +92,7 @@ describe("etcd snapshots off the cluster", () => {
         assert.equal(obc.inputs.metadata.name, "etcd-backups");
         assert.equal(obc.inputs.spec.storageClassName, "ceph-bucket");
         const cron = rec.ofType("kubernetes:batch/v1:CronJob").find((r) => r.inputs.metadata.name === "etcd-backup")!;
-        assert.deepEqual(cron.inputs.spec.jobTemplate.spec.template.spec.containers.map((c: any) => [c.name, c.image]), [["upload", "mirror.example.com:5000/docker.io/amazon/aws-cli:2.22.0"]]);
+        assert.deepEqual(cron.inputs.spec.jobTemplate.spec.template.spec.containers.map((c: any) => [c.name, c.image]), [["upload", "mirror.example.com:5000/docker.io/amazon/aws-cli:2.38.4"]]);
     });
 
     it("rejects etcd.backup.objectStore without storage, naming both fields", async () => {

@@ -35,8 +35,8 @@ describe("collector configs pass `otelcol validate` in every environment", () =>
             const bin = cachedBinary(otelcolTool());
             assert.ok(fs.existsSync(bin), `${bin} is missing: npm test builds it (or node scripts/run.mjs setup)`);
             const apps = configs[env].map((c) => c.app).sort();
-            // Dev, staging and prod run both; local runs the Log Center (Platform Support is off there until its images are built).
-            assert.deepEqual(apps, env === "local" ? ["log-agent"] : ["log-agent", "otel-collector"]);
+            // Every environment runs both: Platform Support's collector and the Log Center's agent.
+            assert.deepEqual(apps, ["log-agent", "otel-collector"]);
             for (const c of configs[env]) {
                 const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "otelcol-")), "config.yaml");
                 fs.writeFileSync(file, c.yaml);

@@ -27,6 +27,12 @@ describe("EtcdCluster", () => {
         assert.equal(sts("prod-etcd").spec.podManagementPolicy, "Parallel");
     });
 
+    it("probes liveness by a local read (/livez) and readiness by a quorum read (/readyz)", () => {
+        const c = sts("prod-etcd").spec.template.spec.containers[0];
+        assert.deepEqual([c.startupProbe.httpGet.path, c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path], ["/livez", "/livez", "/readyz"]);
+        assert.equal(c.readinessProbe.httpGet.port, c.ports.find((p: any) => p.name === "metrics").containerPort);
+    });
+
     it("serves TLS on both the client and peer ports", () => {
         const args: string[] = sts("prod-etcd").spec.template.spec.containers[0].args;
         assert.ok(args.includes("--listen-client-urls=https://0.0.0.0:2379"));
@@ -115,6 +121,11 @@ describe("EtcdCluster", () => {
         assert.deepEqual(d.jobTemplate.spec.template.spec.containers[0].args.slice(0, 2), ["defrag", "--cluster"]);
     });
 
+    it("lets a missed backup or defrag start late by half its period at most (an hour for both)", () => {
+        assert.equal(rec.one("kubernetes:batch/v1:CronJob", "prod-etcd-backup").inputs.spec.startingDeadlineSeconds, 3600);
+        assert.equal(rec.one("kubernetes:batch/v1:CronJob", "prod-etcd-defrag").inputs.spec.startingDeadlineSeconds, 3600);
+    });
+
     it("sets cpu and memory requests and limits on every container", () => {
         assert.deepEqual(containersWithoutLimits(rec), []);
     });
@@ -166,7 +177,7 @@ describe("EtcdCluster", () => {
         const spec = rec.one("kubernetes:batch/v1:CronJob", "s3-etcd-backup").inputs.spec.jobTemplate.spec.template.spec;
         assert.deepEqual(spec.initContainers.map((c: any) => c.name), ["copy-shell", "snapshot"]);
         const up = spec.containers[0];
-        assert.deepEqual([up.name, up.image], ["upload", "docker.io/amazon/aws-cli:2.22.0"]);
+        assert.deepEqual([up.name, up.image], ["upload", "docker.io/amazon/aws-cli:2.38.4"]);
         const env = Object.fromEntries(up.env.map((e: any) => [e.name, e.valueFrom?.configMapKeyRef?.name ?? e.valueFrom?.secretKeyRef?.name ?? e.value]));
         assert.deepEqual(env, { BUCKET_HOST: "etcd-backups", BUCKET_PORT: "etcd-backups", BUCKET_NAME: "etcd-backups", AWS_ACCESS_KEY_ID: "etcd-backups", AWS_SECRET_ACCESS_KEY: "etcd-backups", AWS_DEFAULT_REGION: "us-east-1", HOME: "/tmp" });
         assert.match(up.command[2], /s3 cp "\$snap" "s3:\/\/\$\{BUCKET_NAME\}\/etcd\/\$\(basename "\$snap"\)"/);

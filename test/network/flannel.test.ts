@@ -54,6 +54,12 @@ describe("Flannel", () => {
         assert.deepEqual(c.args, ["--ip-masq", "--healthz-ip=127.0.0.1", "--healthz-port=10267", "--kube-subnet-mgr"]);
     });
 
+    it("is live while flanneld answers /healthz and ready once /readyz says it wrote its subnet lease", () => {
+        const c = rec.one("kubernetes:apps/v1:DaemonSet", "net-ds").inputs.spec.template.spec.containers[0];
+        assert.deepEqual(c.livenessProbe.httpGet, { host: "127.0.0.1", path: "/healthz", port: 10267 });
+        assert.deepEqual(c.readinessProbe.httpGet, { host: "127.0.0.1", path: "/readyz", port: 10267 });
+    });
+
     it("declares the policy rules it breaks on the DaemonSet", () => {
         const rules = exemptionsOf(rec.one("kubernetes:apps/v1:DaemonSet", "net-ds")).map((e) => e.rule);
         assert.deepEqual(rules, ["no-host-network", "no-host-path-volumes", "restricted-capabilities", "run-as-non-root", "read-only-root-filesystem"]);

@@ -172,14 +172,20 @@ describe("tenant-namespace-quota", () => {
         assert.deepEqual(out.messages, []);
     });
 
-    it("ignores namespaces that are not tenants", async () => {
+    it("ignores the platform's own namespaces and Kubernetes' own", async () => {
         const out = await checkStack(policy, [
             stackResource(T.namespace, tenantNamespace("shop")),
             stackResource(T.resourceQuota, iso.quota),
             stackResource(T.limitRange, iso.limits),
-            stackResource(T.namespace, { metadata: { name: "kube-flannel" } }),
+            stackResource(T.namespace, { metadata: { name: "kube-flannel", labels: { "containercloud.io/namespace-owner": "platform" } } }),
+            stackResource(T.namespace, { metadata: { name: "kube-system" } }),
         ]);
         assert.deepEqual(out.messages, []);
+    });
+
+    it("fails a namespace created without the tenant label: leaving the label off does not escape the rule", async () => {
+        const out = await checkStack(policy, [stackResource(T.namespace, { metadata: { name: "sneaky" } })]);
+        assert.deepEqual(out.messages, [`tenant Namespace "sneaky" has no ResourceQuota`, `tenant Namespace "sneaky" has no LimitRange`]);
     });
 
     it("reports at the configured level", async () => {

@@ -9,6 +9,7 @@ import {
     noPlaintextSecrets,
     noPrivilegedContainers,
     noPrivilegeEscalation,
+    noRegistryCredentialMounts,
     readOnlyRootFilesystem,
     restrictedCapabilities,
     runAsNonRoot,
@@ -373,5 +374,32 @@ describe("no-default-namespace", () => {
 
     it("is not applicable to a cluster-scoped Namespace", async () => {
         assert.ok((await checkResource(policy, T.namespace, { metadata: { name: "default" } })).notApplicable);
+    });
+});
+
+describe("no-registry-credential-mounts", () => {
+    const policy = noRegistryCredentialMounts();
+
+    it("passes a pod that only pulls with the registry credentials", async () => {
+        const d = deployment((_, spec) => (spec.imagePullSecrets = [{ name: "registry-pull" }]));
+        assert.deepEqual((await checkResource(policy, T.deployment, d)).messages, []);
+    });
+
+    it("fails a volume, a projected volume, an env var and an envFrom reading them", async () => {
+        const d = deployment((_, spec, c) => {
+            spec.volumes = [{ name: "creds", secret: { secretName: "registry-pull" } }, { name: "all", projected: { sources: [{ secret: { name: "registry-pull" } }] } }];
+            c.env = [{ name: "AUTH", valueFrom: { secretKeyRef: { name: "registry-pull", key: ".dockerconfigjson" } } }];
+            spec.initContainers = [{ name: "copy", envFrom: [{ secretRef: { name: "registry-pull" } }] }];
+        });
+        assert.deepEqual((await checkResource(policy, T.deployment, d)).messages, [
+            `Deployment "web": volume "creds" mounts the registry-pull Secret`,
+            `Deployment "web": volume "all" mounts the registry-pull Secret`,
+            `Deployment "web": container "app" reads the registry-pull Secret into its env`,
+            `Deployment "web": init container "copy" reads the registry-pull Secret into its env`,
+        ]);
+    });
+
+    it("is not exemptible", () => {
+        assert.equal(policy.exemptible, false);
     });
 });

@@ -65,6 +65,12 @@ describe("RegistryNodeTrust", () => {
         assert.match(script, /trap 'exit 0' TERM/);
     });
 
+    it("selects its pods with the platform namespace's NetworkPolicy (they serve nothing)", () => {
+        const np = rec.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "trust-netpol").inputs;
+        assert.deepEqual(np.spec.podSelector, {});
+        assert.equal(np.spec.ingress.some((r: any) => r.ports !== undefined), false, "no port is open to any source");
+    });
+
     it("rejects a relative certsDir naming the field", () => {
         assert.throws(
             () => new mod.RegistryNodeTrust("bad", { environment: "dev", registryHost: "registry.example.com", caCertPem: "x", certsDir: "etc/certs.d" }),

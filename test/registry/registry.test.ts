@@ -23,6 +23,15 @@ describe("Registry", () => {
 
     const dep = (n: string) => rec.one("kubernetes:apps/v1:Deployment", n).inputs;
 
+    it("opens only its API port (which needs credentials) to nodes and other namespaces", () => {
+        const np = rec.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "prod-reg-netpol").inputs;
+        assert.equal(np.metadata.name, "platform-ingress");
+        const open = np.spec.ingress.filter((r: any) => r.from === undefined);
+        assert.deepEqual(open, [{ ports: [{ protocol: "TCP", port: "https" }] }]);
+        const api = dep("prod-reg").spec.template.spec.containers[0].ports.find((p: any) => p.name === "https");
+        assert.equal(api.containerPort, 5000);
+    });
+
     it("runs 2 replicas in prod and 1 in dev", () => {
         assert.equal(dep("prod-reg").spec.replicas, 2);
         assert.equal(dep("dev-reg").spec.replicas, 1);

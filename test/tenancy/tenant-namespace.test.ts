@@ -88,7 +88,26 @@ describe("TenantNamespace", () => {
 
     it("binds only the groups it is given", () => {
         const rbs = rec.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((r) => r.name);
-        assert.deepEqual(rbs, ["team-a-developer"]);
+        assert.deepEqual(rbs, ["team-a-developer-view", "team-a-developer"]);
+    });
+
+    it("gives developers view plus the tenant-developer Role, not edit", () => {
+        const view = rec.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "team-a-developer-view");
+        assert.deepEqual(view.inputs.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" });
+        assert.deepEqual(view.inputs.subjects, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "team-a-devs" }]);
+        const write = rec.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "team-a-developer");
+        assert.deepEqual(write.inputs.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "tenant-developer" });
+        assert.ok(!rec.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").some((rb) => rb.inputs.roleRef.name === "edit"));
+    });
+
+    it("lets developers write Secrets but never read one (the registry credentials among them)", () => {
+        const role = rec.one("kubernetes:rbac.authorization.k8s.io/v1:Role", "team-a-developer-role");
+        const secretRules = role.inputs.rules.filter((r: any) => r.resources.includes("secrets"));
+        assert.equal(secretRules.length, 1);
+        for (const verb of ["get", "list", "watch"]) {
+            assert.ok(!role.inputs.rules.some((r: any) => r.resources.includes("secrets") && r.verbs.includes(verb)), `developers may ${verb} secrets`);
+        }
+        assert.ok(!role.inputs.rules.some((r: any) => r.verbs.includes("impersonate") || r.resources.includes("serviceaccounts/token")));
     });
 
     it("stores the registry pull config as a dockerconfigjson Secret", () => {

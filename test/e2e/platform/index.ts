@@ -14,6 +14,7 @@ import { routerSmoke } from "./router";
 import { metricsSmoke } from "./metrics";
 import { codeCenterSmoke } from "./code-center";
 import { telemetrySmoke } from "./telemetry";
+import { admissionSmoke } from "./admission";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
@@ -28,4 +29,5 @@ export function platformSmoke(): void {
     metricsSmoke();
     codeCenterSmoke();
     telemetrySmoke();
+    admissionSmoke();
 }
