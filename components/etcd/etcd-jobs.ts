@@ -72,7 +72,9 @@ export interface EtcdctlAccess {
 /** etcdctl's endpoints and client certificate, and the root password, as environment. */
 export function clientEnv(a: EtcdctlAccess): EnvVar[] {
     return [
-        { name: "ETCDCTL_API", value: "3" },
+        // a new pod's first packets may wait on the network-policy agent learning its IP: the
+        // default 2 s dial gives up before that on a busy node
+        { name: "ETCDCTL_DIAL_TIMEOUT", value: "15s" },
         { name: "ETCDCTL_ENDPOINTS", value: a.endpoints },
         { name: "ETCDCTL_CACERT", value: "/etc/etcd/client/ca.crt" },
         { name: "ETCDCTL_CERT", value: "/etc/etcd/client/tls.crt" },

@@ -10,14 +10,12 @@
  */
 import { AppManifest } from "../../components/app-engine/app-manifest";
 import { processRoutes } from "../../components/app-engine/traffic-split";
+import { platformHosts } from "../../components/app-engine/app-router";
 import type { PlatformConfig } from "./index";
-
-/** The platform's own hosts under the domain (AppRouter's `platformHosts`). */
-const PLATFORM_HOST_LABELS = ["registry", "console", "git"];
 
 /** Who a host belongs to: a team, the platform, or nobody. */
 export function hostOwner(host: string, config: Pick<PlatformConfig, "domain" | "tenancy">): { team: string } | "platform" | undefined {
-    if (PLATFORM_HOST_LABELS.some((l) => host === `${l}.${config.domain}`)) {
+    if (Object.values(platformHosts(config.domain)).includes(host)) {
         return "platform";
     }
     const teams = Object.entries(config.tenancy.teams);

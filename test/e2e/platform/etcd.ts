@@ -49,7 +49,10 @@ function runJob(name: string, source: { job?: string; cronJob?: string }): strin
         mustK(["apply", "-f", "-"], JSON.stringify(copy));
     }
     const done = k(["wait", "-n", NS, "--for=condition=Complete", "--timeout=120s", `job/${name}`]);
-    const logs = k(["logs", "-n", NS, `job/${name}`, "--all-containers"]).stdout;
+    // the logs of the pod that succeeded (`logs job/<name>` picks any pod, a failed first try too)
+    const pod = k(["get", "pods", "-n", NS, "-l", `batch.kubernetes.io/job-name=${name}`,
+        "--field-selector=status.phase=Succeeded", "-o", "jsonpath={.items[0].metadata.name}"]).stdout.trim();
+    const logs = k(["logs", "-n", NS, pod ? `pod/${pod}` : `job/${name}`, "--all-containers"]).stdout;
     assert.equal(done.code, 0, `job ${name} did not complete: ${done.stderr}\n${logs}`);
     k(["delete", "job", "-n", NS, name, "--wait=false"]);
     return logs;
