@@ -39,32 +39,43 @@ export function testFiles(dir: string): string[] {
     return out.sort();
 }
 
-/** A set of test files run one after another by one `node --test`. */
+/** Test files run one `node --test` after another (node orders the files of one run itself). */
 interface TestLane {
     name: string;
-    files: string[];
+    /** Each entry: the files of one `node --test`. */
+    runs: string[][];
 }
 
-/** The files that start a cluster of their own, in the order their lane runs them (longest first). */
-const CLUSTER_LANE = ["test/e2e/real-nodes.test.ts", "test/e2e/lifecycle.test.ts"];
+/** The files that start a cluster of their own, in the order their lane runs them (the order measured: README, "Times"). */
+const CLUSTER_LANE = ["test/e2e/lifecycle.test.ts", "test/e2e/real-nodes.test.ts"];
 
 /** Splits the selected files into the clusters' lane and the rest (a lane with no files is left out). */
 function testLanes(files: string[]): TestLane[] {
     const clusters = CLUSTER_LANE.filter((f) => files.some((s) => s.split(path.sep).join("/") === f));
     const rest = files.filter((f) => !clusters.includes(f.split(path.sep).join("/")));
-    return [{ name: "clusters", files: clusters }, { name: "rest", files: rest }].filter((l) => l.files.length > 0);
+    const lanes: TestLane[] = [{ name: "clusters", runs: clusters.map((f) => [f]) }, { name: "rest", runs: rest.length > 0 ? [rest] : [] }];
+    return lanes.filter((l) => l.runs.length > 0);
 }
 
-/** Runs one lane; with `prefix`, each line it prints starts with the lane's name. */
-function runLane(lane: TestLane, env: NodeJS.ProcessEnv, prefix: boolean): Promise<number> {
-    const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...lane.files], {
+/** Runs one lane (every run, even after a failed one); with `prefix`, each line it prints starts with the lane's name. */
+async function runLane(lane: TestLane, env: NodeJS.ProcessEnv, prefix: boolean): Promise<number> {
+    let failed = 0;
+    for (const files of lane.runs) {
+        const code = await runFiles(lane.name, files, env, prefix);
+        failed ||= code;
+    }
+    return failed;
+}
+
+function runFiles(lane: string, files: string[], env: NodeJS.ProcessEnv, prefix: boolean): Promise<number> {
+    const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
         cwd: ROOT,
         env,
         stdio: prefix ? ["ignore", "pipe", "pipe"] : "inherit",
     });
     if (prefix) {
         for (const [from, to] of [[child.stdout!, process.stdout], [child.stderr!, process.stderr]] as const) {
-            readline.createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => to.write(`[${lane.name}] ${line}\n`));
+            readline.createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => to.write(`[${lane}] ${line}\n`));
         }
     }
     return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 1)));
@@ -97,7 +108,7 @@ async function main(): Promise<number> {
     const only = process.argv.slice(2);
     const selected = only.length > 0 ? files.filter((f) => only.some((o) => f.includes(o))) : files;
     const lanes = testLanes(selected);
-    say("test", `node --test: ${selected.length} files in ${lanes.length} lane(s): ${lanes.map((l) => `${l.name} (${l.files.length})`).join(", ")}`);
+    say("test", `node --test: ${selected.length} files in ${lanes.length} lane(s): ${lanes.map((l) => `${l.name} (${l.runs.flat().length})`).join(", ")}`);
     const renderDir = fs.mkdtempSync(path.join(os.tmpdir(), "containercloud-test-render-"));
     const env = { ...process.env, CONTAINERCLOUD_TEST: "1", [RENDER_DIR_ENV]: renderDir };
     let codes: number[];
