@@ -5,14 +5,23 @@
  *  3. every test file under test/ with node's test runner: unit tests under Pulumi mocks, and
  *     end-to-end tests that drive the real Pulumi CLI (check-config, render of every environment,
  *     policy previews, and the local control plane lifecycle).
+ *
+ * The two files that start a cluster of their own (the real nodes, and the life cycle on kwok) run
+ * one after the other in a lane beside the other files: they mostly wait on their cluster (pods
+ * starting, pulls, probes, rollouts), so the other files use the time. Each lane prints its lines
+ * with its name in front. Every environment is rendered once per run, for the files that
+ * check the render (test/helpers/rendered.ts), into a folder removed at the end.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "child_process";
+import * as os from "os";
+import * as readline from "readline";
+import { spawn, spawnSync } from "child_process";
 import { ensureToolchain } from "./lib/setup";
 import { ensureLocalClusterTools } from "./lib/local-cluster";
 import { ROOT } from "./lib/paths";
 import { elapsed, say } from "./lib/log";
+import { RENDER_DIR_ENV } from "../test/helpers/rendered";
 
 /** Test files under a folder, recursively, in a stable order (fixtures excluded). */
 export function testFiles(dir: string): string[] {
@@ -28,6 +37,48 @@ export function testFiles(dir: string): string[] {
         }
     }
     return out.sort();
+}
+
+/** Test files run one `node --test` after another (node orders the files of one run itself). */
+interface TestLane {
+    name: string;
+    /** Each entry: the files of one `node --test`. */
+    runs: string[][];
+}
+
+/** The files that start a cluster of their own, in the order their lane runs them (the order measured: README, "Times"). */
+const CLUSTER_LANE = ["test/e2e/lifecycle.test.ts", "test/e2e/real-nodes.test.ts"];
+
+/** Splits the selected files into the clusters' lane and the rest (a lane with no files is left out). */
+function testLanes(files: string[]): TestLane[] {
+    const clusters = CLUSTER_LANE.filter((f) => files.some((s) => s.split(path.sep).join("/") === f));
+    const rest = files.filter((f) => !clusters.includes(f.split(path.sep).join("/")));
+    const lanes: TestLane[] = [{ name: "clusters", runs: clusters.map((f) => [f]) }, { name: "rest", runs: rest.length > 0 ? [rest] : [] }];
+    return lanes.filter((l) => l.runs.length > 0);
+}
+
+/** Runs one lane (every run, even after a failed one); with `prefix`, each line it prints starts with the lane's name. */
+async function runLane(lane: TestLane, env: NodeJS.ProcessEnv, prefix: boolean): Promise<number> {
+    let failed = 0;
+    for (const files of lane.runs) {
+        const code = await runFiles(lane.name, files, env, prefix);
+        failed ||= code;
+    }
+    return failed;
+}
+
+function runFiles(lane: string, files: string[], env: NodeJS.ProcessEnv, prefix: boolean): Promise<number> {
+    const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
+        cwd: ROOT,
+        env,
+        stdio: prefix ? ["ignore", "pipe", "pipe"] : "inherit",
+    });
+    if (prefix) {
+        for (const [from, to] of [[child.stdout!, process.stdout], [child.stderr!, process.stderr]] as const) {
+            readline.createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => to.write(`[${lane}] ${line}\n`));
+        }
+    }
+    return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 1)));
 }
 
 async function main(): Promise<number> {
@@ -56,14 +107,19 @@ async function main(): Promise<number> {
     const files = testFiles(path.join(ROOT, "test")).map((f) => path.relative(ROOT, f));
     const only = process.argv.slice(2);
     const selected = only.length > 0 ? files.filter((f) => only.some((o) => f.includes(o))) : files;
-    say("test", `node --test: ${selected.length} files`);
-    const run = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...selected], {
-        cwd: ROOT,
-        stdio: "inherit",
-        env: { ...process.env, CONTAINERCLOUD_TEST: "1" },
-    });
+    const lanes = testLanes(selected);
+    say("test", `node --test: ${selected.length} files in ${lanes.length} lane(s): ${lanes.map((l) => `${l.name} (${l.runs.flat().length})`).join(", ")}`);
+    const renderDir = fs.mkdtempSync(path.join(os.tmpdir(), "containercloud-test-render-"));
+    const env = { ...process.env, CONTAINERCLOUD_TEST: "1", [RENDER_DIR_ENV]: renderDir };
+    let codes: number[];
+    try {
+        codes = await Promise.all(lanes.map((l) => runLane(l, env, lanes.length > 1)));
+    } finally {
+        fs.rmSync(renderDir, { recursive: true, force: true });
+    }
+    lanes.forEach((l, i) => say("test", `lane ${l.name}: ${codes[i] === 0 ? "passed" : `FAILED (exit ${codes[i]})`}`));
     say("test", `finished in ${elapsed(Date.now() - start)}`);
-    return run.status ?? 1;
+    return codes.every((c) => c === 0) ? 0 : 1;
 }
 
 main()

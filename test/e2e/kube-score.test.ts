@@ -6,10 +6,8 @@ import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { renderEnvironment } from "../../scripts/render";
+import { renderedFiles } from "../helpers/rendered";
 import { ensureGoTool } from "../../scripts/lib/tools";
 import { kubeScoreTool } from "../../scripts/lib/check-tools";
 
@@ -26,8 +24,7 @@ const hostNetworkDaemonSets = new Set<string>();
 
 before(async () => {
     const kubeScore = await ensureGoTool(kubeScoreTool(), "test");
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "kube-score-prod-"));
-    const files = await renderEnvironment({ env: "prod", out, verbose: false });
+    const files = await renderedFiles("prod");
     for (const f of files) {
         for (const d of parseAllDocuments(fs.readFileSync(f, "utf8"))) {
             const m = d.toJSON();
@@ -52,7 +49,6 @@ before(async () => {
             .filter((c) => !c.Skipped && c.Grade < 10)
             .flatMap((c) => (c.Comments?.length ? c.Comments : [{ Summary: "" }]).map((cm: any) => ({ kind, ref, check: c.Check.Name, summary: cm.Summary })));
     });
-    fs.rmSync(out, { recursive: true, force: true });
 });
 
 const show = (fs_: Finding[]) => fs_.map((f) => `${f.kind} ${f.ref}: ${f.summary}`).join("\n");

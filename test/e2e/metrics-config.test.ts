@@ -4,14 +4,13 @@
  * (Alertmanager 0.35.0), on the manifests a real render of every environment writes. The tools are
  * built (or taken from the cache) by ensureGoTool in the setup: a missing tool is built, never skipped.
  */
-import { describe, it, before } from "node:test";
+import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseAllDocuments } from "yaml";
-import { renderEnvironment } from "../../scripts/render";
+import { renderedManifests } from "../helpers/rendered";
 import { ensureGoTool } from "../../scripts/lib/tools";
 import { alertmanagerTool, prometheusTool } from "../../scripts/lib/metrics-tools";
 
@@ -21,6 +20,8 @@ const ENVS = ["local", "dev", "staging", "prod"];
 const files: Record<string, { prometheus: string; rules: string; alertmanager: string }> = {};
 let promtool = "";
 let amtool = "";
+/** The config files handed to promtool and amtool, removed after the tests. */
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "metrics-config-"));
 
 /** Writes the one ConfigMap entry named `key` of a render to `dir`; fails unless exactly one exists. */
 function writeEntry(manifests: ConfigMap[], key: string, dir: string): string {
@@ -43,10 +44,9 @@ describe("Platform Support's rendered config passes promtool and amtool (every e
         const am = await ensureGoTool(alertmanagerTool(), "test");
         amtool = path.join(path.dirname(am), "amtool");
         for (const env of ENVS) {
-            const out = fs.mkdtempSync(path.join(os.tmpdir(), `metrics-render-${env}-`));
-            const rendered = (await renderEnvironment({ env, out, verbose: false }))
-                .flatMap((f) => parseAllDocuments(fs.readFileSync(f, "utf8")).map((d) => d.toJSON() as ConfigMap))
-                .filter(Boolean);
+            const out = path.join(scratch, env);
+            fs.mkdirSync(out);
+            const rendered = (await renderedManifests(env)) as ConfigMap[];
             files[env] = {
                 prometheus: writeEntry(rendered, "prometheus.yml", out),
                 rules: writeEntry(rendered, "containercloud.yml", out),
@@ -54,6 +54,7 @@ describe("Platform Support's rendered config passes promtool and amtool (every e
             };
         }
     });
+    after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
     it("builds promtool and amtool of the pinned versions", () => {
         assert.match(run(promtool, ["--version"]).out, /promtool, version 3\.16\.0/);
@@ -81,8 +82,7 @@ describe("Platform Support's rendered config passes promtool and amtool (every e
     }
 
     it("the checks can fail: promtool refuses an invalid config", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "metrics-bad-"));
-        const bad = path.join(dir, "prometheus.yml");
+        const bad = path.join(scratch, "bad-prometheus.yml");
         // An unknown scrape protocol: the config parser rejects it.
         fs.writeFileSync(bad, "global:\n  scrape_protocols: [NotAProtocol]\nscrape_configs: []\n");
         assert.notEqual(run(promtool, ["check", "config", "--syntax-only", bad]).code, 0);

@@ -4,19 +4,9 @@
  */
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { parseAllDocuments } from "yaml";
-import { renderEnvironment } from "../../scripts/render";
-
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any };
+import { Manifest, renderedManifests } from "../helpers/rendered";
 
 const rendered: Record<string, Manifest[]> = {};
-
-function load(files: string[]): Manifest[] {
-    return files.flatMap((f) => parseAllDocuments(fs.readFileSync(f, "utf8")).map((d) => d.toJSON() as Manifest)).filter(Boolean);
-}
 
 /** Every container (init containers included) of a Pod-bearing manifest. */
 export function containersOf(m: Manifest): { name: string; resources?: any }[] {
@@ -32,9 +22,7 @@ const WORKLOADS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "
 describe("render of every environment (real Pulumi CLI)", () => {
     before(async () => {
         for (const env of ["local", "dev", "staging", "prod"]) {
-            const out = fs.mkdtempSync(path.join(os.tmpdir(), `render-${env}-`));
-            const files = await renderEnvironment({ env, out, verbose: false });
-            rendered[env] = load(files);
+            rendered[env] = await renderedManifests(env);
         }
     });
 
