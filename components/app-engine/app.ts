@@ -16,7 +16,7 @@ import { RouteSpec, renderIngressSpec } from "./app-router";
 import { TRACK_LABEL, splitFallbackAnnotations } from "./router-config";
 import { processRoutes, trackServiceNames } from "./traffic-split";
 import { AppBinding, BINDING_ROOT, bindingEnvVars, bindingProjectedVolume } from "./bindings";
-import { TMP_MOUNT, TMP_VOLUME, containerResources, WorkloadFootprint, restrictedContainerSecurityContext, restrictedPodSecurityContext, singleCheckProbes, topologySpread } from "./workload";
+import { TMP_MOUNT, TMP_VOLUME, containerResources, WorkloadFootprint, restrictedContainerSecurityContext, restrictedPodSecurityContext, singleCheckProbes, topologySpread, nodeLossTolerations } from "./workload";
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -243,6 +243,7 @@ export class App extends pulumi.ComponentResource {
                         spec: {
                             ...podBase,
                             topologySpreadConstraints: topologySpread(env, selector),
+                            tolerations: nodeLossTolerations(),
                             containers: [container(pname, img, p, res, { env: env_, ports, ...probes })],
                         },
                     },
