@@ -9,7 +9,7 @@ import { PlatformContext, RegistryContext, StorageContext } from "./core/context
 import { imageMirrorTransformation } from "./core/image-mirror";
 import { TENANT_PULL_SECRET, TenantNamespace, TenantQuota, TenantLimits, PodSecurityLevel, TenantGroups } from "./tenancy/tenant-namespace";
 import { Flannel, FlannelArgs } from "./network/flannel";
-import { EtcdCluster, EtcdClusterArgs } from "./etcd/etcd-cluster";
+import { EtcdBackupArgs, EtcdCluster, EtcdClusterArgs } from "./etcd/etcd-cluster";
 import { RookCeph, RookCephArgs } from "./storage/rook-ceph";
 import { Registry, RegistryArgs } from "./registry/registry";
 import { RegistryNodeTrust } from "./registry/node-trust";
@@ -36,9 +36,11 @@ export type NetworkSectionArgs = Omit<FlannelArgs, keyof CommonArgs> & {
 };
 
 /** The `etcd` section: EtcdCluster's arguments (the storage class defaults to the Ceph block class). */
-export type EtcdSectionArgs = Omit<EtcdClusterArgs, keyof CommonArgs> & {
+export type EtcdSectionArgs = Omit<EtcdClusterArgs, keyof CommonArgs | "backup"> & {
     /** Deploy etcd. */
     enabled: boolean;
+    /** Snapshot backups; `objectStore: true` also sends them to a bucket of the storage's bucket class. @default { enabled: true } */
+    backup?: Omit<EtcdBackupArgs, "objectStore"> & { objectStore?: boolean };
 };
 
 /** The `storage` section: RookCeph's arguments. */
@@ -118,6 +120,9 @@ export class ContainerCloud extends pulumi.ComponentResource {
         const etcdArgs = args.etcd;
         const st = args.storage;
         const reg = args.registry;
+        if (etcdArgs?.enabled && etcdArgs.backup?.objectStore && st?.enabled !== true) {
+            throw new pulumi.ResourceError("etcd.backup.objectStore is true but storage.enabled is false: the bucket comes from the Ceph object store; set etcd.backup.objectStore to false", this);
+        }
         if (reg?.enabled && reg.storage === "s3" && st?.enabled !== true) {
             throw new pulumi.ResourceError("registry.storage is s3 but storage.enabled is false: the bucket comes from the Ceph object store; use filesystem", this);
         }
@@ -153,8 +158,14 @@ export class ContainerCloud extends pulumi.ComponentResource {
 
         let etcd: EtcdCluster | undefined;
         if (etcdArgs?.enabled) {
-            const { enabled: _e, ...rest } = etcdArgs;
-            etcd = new EtcdCluster(`${name}-etcd`, { ...common, ...rest, storageClass: rest.storageClass ?? (rook ? rook.blockStorageClass : undefined) }, child(afterStorage));
+            const { enabled: _e, backup, ...rest } = etcdArgs;
+            const { objectStore, ...snapshots } = backup ?? {};
+            const offCluster = objectStore && rook ? { bucketStorageClass: rook.bucketStorageClass } : undefined;
+            etcd = new EtcdCluster(`${name}-etcd`, {
+                ...common, ...rest,
+                backup: { ...snapshots, objectStore: offCluster },
+                storageClass: rest.storageClass ?? (rook ? rook.blockStorageClass : undefined),
+            }, child(afterStorage));
         }
 
         let registry: Registry | undefined;

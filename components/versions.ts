@@ -26,6 +26,12 @@ export const KUBE_NETWORK_POLICIES_IMAGE = "registry.k8s.io/networking/kube-netw
  * withdrawn in September 2025.
  */
 export const ETCD_IMAGE = "quay.io/coreos/etcd:v3.6.16";
+/**
+ * The aws CLI (Apache-2.0, the official image), which sends etcd snapshots to the object store
+ * (Ceph RGW speaks S3) when `etcd.backup.objectStore` is on. Not built for the local cluster: it
+ * has no object store.
+ */
+export const AWS_CLI_IMAGE = "docker.io/amazon/aws-cli:2.38.4";
 
 // --- Storage (Rook/Ceph) ---
 /** Rook operator Helm chart version (chart `rook-ceph`). */

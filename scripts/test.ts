@@ -7,9 +7,9 @@
  *     policy previews, and the local control plane lifecycle).
  *
  * The two files that start a cluster of their own (the real nodes, and the life cycle on kwok) run
- * one after the other in a lane beside the other files: they mostly wait on their cluster (pods
- * starting, pulls, probes, rollouts), so the other files use the time. Each lane prints its lines
- * with its name in front. Every environment is rendered once per run, for the files that
+ * each in a lane of its own beside a lane of every other file: they mostly wait on their cluster
+ * (pods starting, pulls, probes, rollouts), so the other lanes use the time. Each lane prints its
+ * lines with its name in front. Every environment is rendered once per run, for the files that
  * check the render (test/helpers/rendered.ts), into a folder removed at the end.
  */
 import * as fs from "fs";
@@ -39,35 +39,31 @@ export function testFiles(dir: string): string[] {
     return out.sort();
 }
 
-/** Test files run one `node --test` after another (node orders the files of one run itself). */
+/** Test files run by one `node --test` (node orders them itself). */
 interface TestLane {
     name: string;
-    /** Each entry: the files of one `node --test`. */
-    runs: string[][];
+    files: string[];
 }
 
-/** The files that start a cluster of their own, in the order their lane runs them (the order measured: README, "Times"). */
-const CLUSTER_LANE = ["test/e2e/lifecycle.test.ts", "test/e2e/real-nodes.test.ts"];
+/** The files that start a cluster of their own: a lane each. */
+const CLUSTER_LANES: TestLane[] = [
+    { name: "nodes", files: ["test/e2e/real-nodes.test.ts"] },
+    { name: "kwok", files: ["test/e2e/lifecycle.test.ts"] },
+];
 
-/** Splits the selected files into the clusters' lane and the rest (a lane with no files is left out). */
+/** Splits the selected files into the clusters' lanes and the rest (a lane with no files is left out). */
 function testLanes(files: string[]): TestLane[] {
-    const clusters = CLUSTER_LANE.filter((f) => files.some((s) => s.split(path.sep).join("/") === f));
-    const rest = files.filter((f) => !clusters.includes(f.split(path.sep).join("/")));
-    const lanes: TestLane[] = [{ name: "clusters", runs: clusters.map((f) => [f]) }, { name: "rest", runs: rest.length > 0 ? [rest] : [] }];
-    return lanes.filter((l) => l.runs.length > 0);
+    const posix = (f: string) => f.split(path.sep).join("/");
+    const clustered = new Set(CLUSTER_LANES.flatMap((l) => l.files));
+    const lanes = [
+        ...CLUSTER_LANES.map((l) => ({ name: l.name, files: l.files.filter((f) => files.some((s) => posix(s) === f)) })),
+        { name: "rest", files: files.filter((f) => !clustered.has(posix(f))) },
+    ];
+    return lanes.filter((l) => l.files.length > 0);
 }
 
-/** Runs one lane (every run, even after a failed one); with `prefix`, each line it prints starts with the lane's name. */
-async function runLane(lane: TestLane, env: NodeJS.ProcessEnv, prefix: boolean): Promise<number> {
-    let failed = 0;
-    for (const files of lane.runs) {
-        const code = await runFiles(lane.name, files, env, prefix);
-        failed ||= code;
-    }
-    return failed;
-}
-
-function runFiles(lane: string, files: string[], env: NodeJS.ProcessEnv, prefix: boolean): Promise<number> {
+/** Runs one lane; with `prefix`, each line it prints starts with the lane's name. */
+function runLane({ name: lane, files }: TestLane, env: NodeJS.ProcessEnv, prefix: boolean): Promise<number> {
     const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
         cwd: ROOT,
         env,
@@ -108,7 +104,7 @@ async function main(): Promise<number> {
     const only = process.argv.slice(2);
     const selected = only.length > 0 ? files.filter((f) => only.some((o) => f.includes(o))) : files;
     const lanes = testLanes(selected);
-    say("test", `node --test: ${selected.length} files in ${lanes.length} lane(s): ${lanes.map((l) => `${l.name} (${l.runs.flat().length})`).join(", ")}`);
+    say("test", `node --test: ${selected.length} files in ${lanes.length} lane(s): ${lanes.map((l) => `${l.name} (${l.files.length})`).join(", ")}`);
     const renderDir = fs.mkdtempSync(path.join(os.tmpdir(), "containercloud-test-render-"));
     const env = { ...process.env, CONTAINERCLOUD_TEST: "1", [RENDER_DIR_ENV]: renderDir };
     let codes: number[];

@@ -2,7 +2,7 @@
  * etcd: the founding design's configuration store, as a TLS-everywhere StatefulSet with auth,
  * backups, defragmentation and a disruption budget that keeps quorum.
  *
- * Restore from a snapshot: see docs/etcd-restore.md.
+ * Restore from a snapshot: `npm run etcd-restore` (docs/etcd-restore.md).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
@@ -10,14 +10,15 @@ import { platformNetworkPolicy } from "../core/network-policy";
 import { CommonArgs, Environment, ResourceRequirements, isHighlyAvailable } from "../core/types";
 import { standardLabels, selectorLabels } from "../core/labels";
 import { mirrorImage } from "../core/images";
-import { resources, toK8s } from "../core/resources";
-import { BUSYBOX_IMAGE, ETCD_IMAGE } from "../versions";
+import { resources } from "../core/resources";
+import { AWS_CLI_IMAGE, BUSYBOX_IMAGE, ETCD_IMAGE } from "../versions";
 import { mergeAffinity, rolePlacement } from "../app-engine/workload";
 import { CertificateAuthority } from "../secrets/certificate-authority";
 import { Certificate } from "../secrets/certificate";
 import { RandomSecret } from "../secrets/random-secret";
-import { ETCD_PORTS, EtcdTopology, clientEndpoint, etcdFlags, etcdQuorum, serverDnsNames, validateEtcdReplicas } from "./etcd-config";
-import { ETCD_CONTAINER_SECURITY, ETCD_POD_SECURITY, EtcdctlAccess, ScriptImages, backupCronJobSpec, defragCronJobSpec, enableAuthJobSpec } from "./etcd-jobs";
+import { ETCD_PORTS, EtcdTopology, clientEndpoint, etcdQuorum, initialCluster, serverDnsNames, validateEtcdReplicas } from "./etcd-config";
+import { BackupObjectStoreOptions, EtcdctlAccess, ScriptImages, backupCronJobSpec, defragCronJobSpec, enableAuthJobSpec } from "./etcd-jobs";
+import { BOOTSTRAP_KEY, memberStatefulSetSpec, removeMembersJobSpec } from "./etcd-members";
 import { PLATFORM_NAMESPACE_LABELS } from "../core/tenant-rules";
 
 /** What `EtcdCluster` takes where its args leave a value out, per environment. The stack profiles (stacks/config) set the same values; test/stacks/defaults.test.ts holds them equal. */
@@ -32,7 +33,7 @@ export function etcdClusterDefaults(env: Environment): { replicas: number; stora
     return { replicas: isHighlyAvailable(env) ? 3 : 1, ...table[env] };
 }
 
-/** Snapshot backups to a PVC. */
+/** Snapshot backups to a PVC, and optionally to the object store. */
 export interface EtcdBackupArgs {
     /** Take snapshots. @default true */
     enabled?: boolean;
@@ -42,6 +43,12 @@ export interface EtcdBackupArgs {
     retention?: number;
     /** Size of the backup PVC. @default etcdClusterDefaults(environment).backup.size: 50Gi in prod, 10Gi in staging, 2Gi in dev, 1Gi in local */
     size?: string;
+    /**
+     * Also send every snapshot off the cluster, to a bucket of the object store (an
+     * ObjectBucketClaim on this StorageClass: Ceph RGW, S3), keeping the newest `retention` there.
+     * @default undefined: snapshots stay on the backup PVC only
+     */
+    objectStore?: { bucketStorageClass: pulumi.Input<string>; prefix?: string };
 }
 
 /** Arguments of `EtcdCluster`. */
@@ -80,10 +87,12 @@ export interface EtcdClusterArgs extends CommonArgs {
  * generated root password with auth enabled by a Job, a PodDisruptionBudget at quorum, snapshot
  * and defrag CronJobs, and metrics on :2381.
  *
- * There is deliberately no preStop hook that removes the member: a pod stops for rolling updates
- * and node drains too, and a removed member cannot rejoin with its old data directory, so every
- * routine restart would become a membership change and an eventual loss of quorum. Membership
- * changes (scaling) are deliberate operator steps (`etcdctl member add/remove`).
+ * Membership follows `replicas` (etcd-membership.ts): a new member registers itself with
+ * `member add` and starts with `existing`, the first members of a new cluster bootstrap with
+ * `new`, a member whose volume was lost removes its old entry and joins again, and after a
+ * scale-down a Job removes the members at or above `replicas` while the StatefulSet deletes their
+ * PVCs. There is deliberately no preStop hook that removes the member: a pod stops for rolling
+ * updates and node drains too, and each would become a membership change.
  */
 export class EtcdCluster extends pulumi.ComponentResource {
     /** `https://etcd-client.<ns>.svc:2379`. */
@@ -122,7 +131,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
 
         const creds = this.credentials(s);
         const peerSvc = this.services(s);
-        this.statefulSet = this.members(s, peerSvc, creds.serverTls);
+        this.statefulSet = this.members(s, peerSvc, creds);
         this.clientEndpoint = pulumi.interpolate`https://${s.topo.clientService}.${s.namespace}.svc:${ETCD_PORTS.client}`;
         this.maintenance(s, creds);
 
@@ -177,12 +186,14 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 schedule: args.backup?.schedule ?? defaults.backup.schedule,
                 retention: args.backup?.retention ?? defaults.backup.retention,
                 size: args.backup?.size ?? defaults.backup.size,
+                objectStore: args.backup?.objectStore,
             },
             defragSchedule: args.defragSchedule ?? "30 3 * * 0",
             antiAffinity: args.antiAffinity ?? (ha ? "required" : "preferred"),
             nodeRole: args.nodeRole ?? "storage",
             image: mirrorImage(ETCD_IMAGE, args.imageMirror),
             scriptImages: { etcd: mirrorImage(ETCD_IMAGE, args.imageMirror), busybox: mirrorImage(BUSYBOX_IMAGE, args.imageMirror) },
+            awsCliImage: mirrorImage(AWS_CLI_IMAGE, args.imageMirror),
         };
     }
 
@@ -258,7 +269,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
     }
 
     /** The members' StatefulSet and, with more than one member, a disruption budget at quorum. */
-    private members(s: EtcdSettings, peerSvc: k8s.core.v1.Service, serverTls: k8s.core.v1.Secret): k8s.apps.v1.StatefulSet {
+    private members(s: EtcdSettings, peerSvc: k8s.core.v1.Service, creds: EtcdCredentials): k8s.apps.v1.StatefulSet {
         const { name, namespace, labels, selector } = s;
         const hostSpread = { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" };
         const spread: k8s.types.input.core.v1.Affinity = s.antiAffinity === "required"
@@ -267,61 +278,30 @@ export class EtcdCluster extends pulumi.ComponentResource {
         // Preferred, not required: a cluster with fewer role nodes than members still forms quorum.
         const placement = rolePlacement(s.nodeRole, "preferred");
         const affinity = mergeAffinity(placement.affinity, spread);
-        const tlsDir = "/etc/etcd/tls";
 
+        // A fixed name read by each member when it starts (not a template change: see etcd-members.ts).
+        const bootstrap = new k8s.core.v1.ConfigMap(`${name}-bootstrap`, {
+            metadata: { name: BOOTSTRAP_CONFIGMAP_NAME, namespace, labels },
+            data: { [BOOTSTRAP_KEY]: initialCluster(s.topo) },
+        }, { parent: this });
         const sts = new k8s.apps.v1.StatefulSet(`${name}`, {
             metadata: { name: s.topo.statefulSet, namespace, labels },
-            spec: {
-                serviceName: peerSvc.metadata.name,
+            spec: memberStatefulSetSpec(s.topo, peerSvc.metadata.name, {
                 replicas: this.replicas,
-                // all members must start together to form the initial quorum
-                podManagementPolicy: "Parallel",
-                selector: { matchLabels: selector },
-                updateStrategy: { type: "RollingUpdate" },
-                template: {
-                    metadata: { labels: { ...labels, ...selector } },
-                    spec: {
-                        affinity,
-                        tolerations: placement.tolerations,
-                        securityContext: ETCD_POD_SECURITY,
-                        terminationGracePeriodSeconds: 30,
-                        containers: [{
-                            name: "etcd",
-                            image: s.image,
-                            command: ["etcd"],
-                            args: etcdFlags(s.topo, { clusterToken: `${s.nsName}-etcd`, quotaBackendBytes: s.quotaBackendBytes, tlsDir, dataDir: "/var/run/etcd/default.etcd" }),
-                            env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
-                            ports: [
-                                { name: "client", containerPort: ETCD_PORTS.client },
-                                { name: "peer", containerPort: ETCD_PORTS.peer },
-                                { name: "metrics", containerPort: ETCD_PORTS.metrics },
-                            ],
-                            resources: toK8s(s.res),
-                            securityContext: ETCD_CONTAINER_SECURITY,
-                            // etcd 3.6's endpoints, as kubeadm probes them: /livez reads locally (a lost quorum must
-                            // not restart every member), /readyz also needs a linearizable read (quorum)
-                            startupProbe: { httpGet: { path: "/livez", port: ETCD_PORTS.metrics }, periodSeconds: 5, failureThreshold: 60 },
-                            livenessProbe: { httpGet: { path: "/livez", port: ETCD_PORTS.metrics }, periodSeconds: 10, failureThreshold: 6 },
-                            readinessProbe: { httpGet: { path: "/readyz", port: ETCD_PORTS.metrics }, periodSeconds: 5, failureThreshold: 3 },
-                            volumeMounts: [
-                                { name: "data", mountPath: "/var/run/etcd" },
-                                { name: "tls", mountPath: tlsDir, readOnly: true },
-                            ],
-                        }],
-                        volumes: [{ name: "tls", secret: { secretName: serverTls.metadata.name, defaultMode: 0o440 } }],
-                    },
-                },
-                volumeClaimTemplates: [{
-                    metadata: { name: "data", labels },
-                    spec: {
-                        accessModes: ["ReadWriteOnce"],
-                        storageClassName: s.storageClass,
-                        resources: { requests: { storage: s.storageSize } },
-                    },
-                }],
-                persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-            },
-        }, { parent: this });
+                labels: { ...labels, ...selector },
+                selector,
+                affinity,
+                tolerations: placement.tolerations,
+                images: s.scriptImages,
+                resources: s.res,
+                quotaBackendBytes: s.quotaBackendBytes,
+                serverTlsSecretName: creds.serverTls.metadata.name,
+                rootSecretName: ROOT_SECRET_NAME,
+                bootstrapConfigMapName: BOOTSTRAP_CONFIGMAP_NAME,
+                storageClass: s.storageClass,
+                storageSize: s.storageSize,
+            }),
+        }, { parent: this, dependsOn: [bootstrap, creds.rootSecret] });
 
         if (this.replicas > 1) {
             // With one member, a budget of 1 would block every node drain while protecting nothing.
@@ -343,15 +323,21 @@ export class EtcdCluster extends pulumi.ComponentResource {
             metadata: { name: "etcd-enable-auth", namespace, labels },
             spec: enableAuthJobSpec(access, s.scriptImages, labels),
         }, { parent: this, dependsOn: [this.statefulSet, creds.rootSecret] });
+        // After the StatefulSet has its new count: a scale-down's members leave the member list.
+        new k8s.batch.v1.Job(`${name}-remove-members`, {
+            metadata: { name: "etcd-remove-members", namespace, labels },
+            spec: removeMembersJobSpec(s.topo, access, s.scriptImages, labels),
+        }, { parent: this, dependsOn: [this.statefulSet, creds.rootSecret] });
 
         if (s.backup.enabled) {
             const pvc = new k8s.core.v1.PersistentVolumeClaim(`${name}-backups`, {
                 metadata: { name: "etcd-backups", namespace, labels },
                 spec: { accessModes: ["ReadWriteOnce"], storageClassName: s.storageClass, resources: { requests: { storage: s.backup.size } } },
             }, { parent: this });
+            const objectStore = s.backup.objectStore && this.backupBucket(s, labels, s.backup.objectStore);
             new k8s.batch.v1.CronJob(`${name}-backup`, {
                 metadata: { name: "etcd-backup", namespace, labels },
-                spec: backupCronJobSpec(access, { schedule: s.backup.schedule, retention: s.backup.retention, claimName: pvc.metadata.name }, s.scriptImages, labels),
+                spec: backupCronJobSpec(access, { schedule: s.backup.schedule, retention: s.backup.retention, claimName: pvc.metadata.name, objectStore }, s.scriptImages, labels),
             }, { parent: this, dependsOn: [creds.rootSecret] });
         }
 
@@ -360,10 +346,23 @@ export class EtcdCluster extends pulumi.ComponentResource {
             spec: defragCronJobSpec(access, s.defragSchedule, s.image, labels),
         }, { parent: this, dependsOn: [creds.rootSecret] });
     }
+
+    /** The bucket of the off-cluster copies: the provisioner writes a ConfigMap and a Secret named after the claim. */
+    private backupBucket(s: EtcdSettings, labels: Record<string, string>, o: { bucketStorageClass: pulumi.Input<string>; prefix?: string }): BackupObjectStoreOptions {
+        const obc = new k8s.apiextensions.CustomResource(`${s.name}-backup-bucket`, {
+            apiVersion: "objectbucket.io/v1alpha1",
+            kind: "ObjectBucketClaim",
+            metadata: { name: "etcd-backups", namespace: s.namespace, labels },
+            spec: { generateBucketName: `${s.nsName}-etcd-backups`, storageClassName: o.bucketStorageClass },
+        }, { parent: this });
+        return { bucketClaimName: obc.metadata.name, prefix: o.prefix ?? "etcd", image: s.awsCliImage };
+    }
 }
 
 /** Fixed name of the Secret with the root password (docs/etcd-restore.md uses it). */
 const ROOT_SECRET_NAME = "etcd-root-password";
+/** Fixed name of the ConfigMap with the declared members (new members and `npm run etcd-restore` read it). */
+export const BOOTSTRAP_CONFIGMAP_NAME = "etcd-bootstrap";
 
 /** What `EtcdCluster`'s steps share: the resolved args and the namespace. */
 interface EtcdSettings {
@@ -377,12 +376,13 @@ interface EtcdSettings {
     storageSize: string;
     res: ResourceRequirements;
     quotaBackendBytes: number;
-    backup: { enabled: boolean; schedule: string; retention: number; size: string };
+    backup: { enabled: boolean; schedule: string; retention: number; size: string; objectStore?: { bucketStorageClass: pulumi.Input<string>; prefix?: string } };
     defragSchedule: string;
     antiAffinity: "required" | "preferred";
     nodeRole: string;
     image: string;
     scriptImages: ScriptImages;
+    awsCliImage: string;
 }
 
 /** The generated PKI, the root password and the Secrets that carry them. */

@@ -83,7 +83,9 @@ export interface EtcdFlagOptions {
 
 /**
  * The member's flags, in a stable order. `$(POD_NAME)` is expanded by Kubernetes from the pod's
- * env, so the distroless image needs no shell. TLS on both ports with client-certificate auth.
+ * env. TLS on both ports with client-certificate auth. `--initial-cluster` and
+ * `--initial-cluster-state` are not here: the start script (`memberStartScript`) adds them, `new`
+ * for the members that bootstrap a cluster, `existing` with the member list for one that joins.
  */
 export function etcdFlags(t: EtcdTopology, o: EtcdFlagOptions): string[] {
     const self = `$(POD_NAME).${t.peerService}.${t.namespace}.svc.${t.clusterDomain}`;
@@ -95,8 +97,6 @@ export function etcdFlags(t: EtcdTopology, o: EtcdFlagOptions): string[] {
         `--listen-metrics-urls=http://0.0.0.0:${ETCD_PORTS.metrics}`,
         `--advertise-client-urls=https://${self}:${ETCD_PORTS.client}`,
         `--initial-advertise-peer-urls=https://${self}:${ETCD_PORTS.peer}`,
-        `--initial-cluster=${initialCluster(t)}`,
-        "--initial-cluster-state=new",
         `--initial-cluster-token=${o.clusterToken}`,
         "--client-cert-auth=true",
         `--trusted-ca-file=${o.tlsDir}/ca.crt`,
@@ -135,5 +135,24 @@ export function backupScript(retention: number): string {
         'mv "/backups/snapshot-${ts}.db.part" "/backups/snapshot-${ts}.db"',
         `ls -1t /backups/snapshot-*.db | tail -n +${retention + 1} | xargs -r rm -f --`,
         "ls -l /backups",
+    ].join("\n");
+}
+
+/**
+ * Upload script of the off-cluster copy: sends the newest snapshot of /backups to
+ * `s3://$BUCKET_NAME/<prefix>/` on the object store at `$BUCKET_HOST:$BUCKET_PORT` (the bucket
+ * claim's ConfigMap; its Secret gives the AWS_* keys), then keeps the newest `retention` there too
+ * (the names sort by their UTC timestamps). Runs with the aws CLI.
+ */
+export function uploadScript(retention: number, prefix: string): string {
+    return [
+        "set -eu",
+        's3() { aws --endpoint-url "http://${BUCKET_HOST}:${BUCKET_PORT}" s3 "$@"; }',
+        'snap="$(ls -1t /backups/snapshot-*.db | head -n 1)"',
+        `s3 cp "$snap" "s3://\${BUCKET_NAME}/${prefix}/$(basename "$snap")"`,
+        `s3 ls "s3://\${BUCKET_NAME}/${prefix}/" | awk '{ print $4 }' | grep '^snapshot-.*\\.db$' | sort -r | tail -n +${retention + 1} | while read -r old; do`,
+        `  s3 rm "s3://\${BUCKET_NAME}/${prefix}/$old"`,
+        "done",
+        `s3 ls "s3://\${BUCKET_NAME}/${prefix}/"`,
     ].join("\n");
 }

@@ -14,12 +14,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../core/k8s";
 import { cronSchedule } from "../core/cron";
 import { resources, toK8s } from "../core/resources";
-import { backupScript, enableAuthScript } from "./etcd-config";
+import { backupScript, enableAuthScript, uploadScript } from "./etcd-config";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 
-const jobResources = resources("50m", "64Mi", "500m", "256Mi");
+/** Resources of every maintenance container. */
+export const jobResources = resources("50m", "64Mi", "500m", "256Mi");
 
 /** Pod security context of the etcd members and of the defrag job (the etcd image runs as 1000). */
 export const ETCD_POD_SECURITY: PodSecurityContext = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } };
@@ -37,11 +38,12 @@ export interface ScriptImages {
 /** Where the borrowed busybox sits in a scripted pod. */
 export const SHELL_DIR = "/shell";
 
-const shellMount = { name: "shell", mountPath: SHELL_DIR };
-const shellVolume = { name: "shell", emptyDir: { sizeLimit: "16Mi" } };
+/** The borrowed shell's mount and volume. */
+export const shellMount = { name: "shell", mountPath: SHELL_DIR };
+export const shellVolume = { name: "shell", emptyDir: { sizeLimit: "16Mi" } };
 
 /** The init container that copies busybox (one static binary) into the pod's shell volume. */
-function copyShell(busyboxImage: string): k8s.types.input.core.v1.Container {
+export function copyShell(busyboxImage: string): k8s.types.input.core.v1.Container {
     return {
         name: "copy-shell",
         image: busyboxImage,
@@ -67,7 +69,8 @@ export interface EtcdctlAccess {
     clientTlsSecretName: pulumi.Input<string>;
 }
 
-function clientEnv(a: EtcdctlAccess): EnvVar[] {
+/** etcdctl's endpoints and client certificate, and the root password, as environment. */
+export function clientEnv(a: EtcdctlAccess): EnvVar[] {
     return [
         // a new pod's first packets may wait on the network-policy agent learning its IP: the
         // default 2 s dial gives up before that on a busy node
@@ -80,8 +83,9 @@ function clientEnv(a: EtcdctlAccess): EnvVar[] {
     ];
 }
 
-const clientMount = { name: "client-tls", mountPath: "/etc/etcd/client", readOnly: true };
-const clientVolume = (a: EtcdctlAccess) => ({ name: "client-tls", secret: { secretName: a.clientTlsSecretName, defaultMode: 0o440 } });
+/** The client TLS Secret's mount and volume. */
+export const clientMount = { name: "client-tls", mountPath: "/etc/etcd/client", readOnly: true };
+export const clientVolume = (a: EtcdctlAccess) => ({ name: "client-tls", secret: { secretName: a.clientTlsSecretName, defaultMode: 0o440 } });
 
 /** The Job that creates the root user and turns auth on once the members are up. */
 export function enableAuthJobSpec(a: EtcdctlAccess, images: ScriptImages, labels: Record<string, string>): k8s.types.input.batch.v1.JobSpec {
@@ -116,10 +120,56 @@ export interface BackupJobOptions {
     retention: number;
     /** Name of the backup PVC. */
     claimName: pulumi.Input<string>;
+    /** Also send each snapshot to the object store. @default undefined: the PVC only */
+    objectStore?: BackupObjectStoreOptions;
 }
 
-/** The CronJob that saves a snapshot to the backup PVC and keeps the newest `retention`. */
+/** Where `backupCronJobSpec` sends snapshots off the cluster. */
+export interface BackupObjectStoreOptions {
+    /** The ObjectBucketClaim: its ConfigMap (BUCKET_HOST, BUCKET_PORT, BUCKET_NAME) and Secret (AWS_* keys) share its name. */
+    bucketClaimName: pulumi.Input<string>;
+    /** Key prefix in the bucket. */
+    prefix: string;
+    /** An image with the aws CLI and a shell. */
+    image: string;
+}
+
+/**
+ * The upload container: runs after the snapshot (an init container then) and copies the newest
+ * snapshot to the bucket. HOME is an emptyDir: the CLI writes its cache there, and the root
+ * filesystem is read-only.
+ */
+function uploadContainer(o: BackupObjectStoreOptions, retention: number): k8s.types.input.core.v1.Container {
+    const fromClaim = (key: string) => ({ name: key, valueFrom: { configMapKeyRef: { name: o.bucketClaimName, key } } });
+    const fromSecret = (key: string) => ({ name: key, valueFrom: { secretKeyRef: { name: o.bucketClaimName, key } } });
+    return {
+        name: "upload",
+        image: o.image,
+        command: ["sh", "-ec", uploadScript(retention, o.prefix)],
+        env: [
+            fromClaim("BUCKET_HOST"), fromClaim("BUCKET_PORT"), fromClaim("BUCKET_NAME"),
+            fromSecret("AWS_ACCESS_KEY_ID"), fromSecret("AWS_SECRET_ACCESS_KEY"),
+            // Ceph RGW ignores the region, the CLI needs one
+            { name: "AWS_DEFAULT_REGION", value: "us-east-1" },
+            { name: "HOME", value: "/tmp" },
+        ],
+        resources: toK8s(jobResources),
+        securityContext: ETCD_CONTAINER_SECURITY,
+        volumeMounts: [{ name: "backups", mountPath: "/backups", readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
+    };
+}
+
+/** The CronJob that saves a snapshot to the backup PVC and keeps the newest `retention`, and with `objectStore` uploads it. */
 export function backupCronJobSpec(a: EtcdctlAccess, o: BackupJobOptions, images: ScriptImages, labels: Record<string, string>): k8s.types.input.batch.v1.CronJobSpec {
+    const snapshot: k8s.types.input.core.v1.Container = {
+        name: "snapshot",
+        image: images.etcd,
+        command: shellCommand(backupScript(o.retention)),
+        env: clientEnv(a),
+        resources: toK8s(jobResources),
+        securityContext: ETCD_CONTAINER_SECURITY,
+        volumeMounts: [clientMount, shellMount, { name: "backups", mountPath: "/backups" }],
+    };
     return {
         ...cronSchedule(o.schedule),
         concurrencyPolicy: "Forbid",
@@ -133,17 +183,13 @@ export function backupCronJobSpec(a: EtcdctlAccess, o: BackupJobOptions, images:
                     spec: {
                         restartPolicy: "OnFailure",
                         securityContext: ETCD_POD_SECURITY,
-                        initContainers: [copyShell(images.busybox)],
-                        containers: [{
-                            name: "snapshot",
-                            image: images.etcd,
-                            command: shellCommand(backupScript(o.retention)),
-                            env: clientEnv(a),
-                            resources: toK8s(jobResources),
-                            securityContext: ETCD_CONTAINER_SECURITY,
-                            volumeMounts: [clientMount, shellMount, { name: "backups", mountPath: "/backups" }],
-                        }],
-                        volumes: [clientVolume(a), shellVolume, { name: "backups", persistentVolumeClaim: { claimName: o.claimName } }],
+                        // with an object store the snapshot runs first, as an init container, and the upload after it
+                        initContainers: o.objectStore ? [copyShell(images.busybox), snapshot] : [copyShell(images.busybox)],
+                        containers: o.objectStore ? [uploadContainer(o.objectStore, o.retention)] : [snapshot],
+                        volumes: [
+                            clientVolume(a), shellVolume, { name: "backups", persistentVolumeClaim: { claimName: o.claimName } },
+                            ...(o.objectStore ? [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }] : []),
+                        ],
                     },
                 },
             },

@@ -85,6 +85,31 @@ describe("ContainerCloud infrastructure wiring", () => {
     });
 });
 
+describe("etcd snapshots off the cluster", () => {
+    it("sends prod's etcd snapshots to a bucket claimed on Rook's bucket class", () => {
+        const obc = rec.ofType("kubernetes:objectbucket.io/v1alpha1:ObjectBucketClaim").find((r) => r.parentType === "containercloud:etcd:EtcdCluster");
+        assert.ok(obc, "no ObjectBucketClaim under the EtcdCluster");
+        assert.equal(obc.inputs.metadata.name, "etcd-backups");
+        assert.equal(obc.inputs.spec.storageClassName, "ceph-bucket");
+        const cron = rec.ofType("kubernetes:batch/v1:CronJob").find((r) => r.inputs.metadata.name === "etcd-backup")!;
+        assert.deepEqual(cron.inputs.spec.jobTemplate.spec.template.spec.containers.map((c: any) => [c.name, c.image]), [["upload", "mirror.example.com:5000/docker.io/amazon/aws-cli:2.38.4"]]);
+    });
+
+    it("rejects etcd.backup.objectStore without storage, naming both fields", async () => {
+        const { ContainerCloud } = await import("../../components/container-cloud");
+        assert.throws(() => new ContainerCloud("no-bucket", {
+            environment: "dev", domain: "x.example.com", teams: {},
+            tenantLimits: { defaultRequest: { cpu: "1", memory: "1Gi" }, default: { cpu: "1", memory: "1Gi" }, max: { cpu: "1", memory: "1Gi" } },
+            etcd: { enabled: true, backup: { objectStore: true } },
+        }), { message: "etcd.backup.objectStore is true but storage.enabled is false: the bucket comes from the Ceph object store; set etcd.backup.objectStore to false" });
+    });
+
+    it("keeps local's and dev's snapshots on the PVC (no object store) and sends staging's and prod's off the cluster", () => {
+        const off = ["local", "dev", "staging", "prod"].map((environment) => platform.infraArgs(parse({ environment })).etcd!.backup!.objectStore);
+        assert.deepEqual(off, [false, false, true, true]);
+    });
+});
+
 describe("infra config profiles", () => {
     it("runs no operator in local, with minimal CRDs", () => {
         const a = platform.infraArgs(parse({ environment: "local" }));

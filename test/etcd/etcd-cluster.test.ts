@@ -11,6 +11,8 @@ describe("EtcdCluster", () => {
         mod = await import("../../components/etcd/etcd-cluster");
         new mod.EtcdCluster("prod-etcd", { environment: "prod", namespace: "etcd", storageClass: "ceph-block" });
         new mod.EtcdCluster("dev-etcd", { environment: "dev", namespace: "etcd-dev" });
+        new mod.EtcdCluster("five-etcd", { environment: "prod", namespace: "etcd", storageClass: "ceph-block", replicas: 5 });
+        new mod.EtcdCluster("s3-etcd", { environment: "staging", namespace: "etcd-s3", backup: { objectStore: { bucketStorageClass: "ceph-bucket" } } });
         await rec.settle();
     });
 
@@ -38,10 +40,13 @@ describe("EtcdCluster", () => {
         assert.ok(args.includes("--peer-client-cert-auth=true"));
     });
 
-    it("builds the initial cluster from the 3 stable member names in prod", () => {
-        const args: string[] = sts("prod-etcd").spec.template.spec.containers[0].args;
-        const ic = args.find((a) => a.startsWith("--initial-cluster="))!;
-        assert.equal(ic.split(",").length, 3);
+    it("puts the 3 stable member names of the initial cluster in the bootstrap ConfigMap in prod, not in the pod template", () => {
+        const cm = rec.one("kubernetes:core/v1:ConfigMap", "prod-etcd-bootstrap").inputs;
+        assert.equal(cm.metadata.name, "etcd-bootstrap");
+        assert.equal(cm.data["initial-cluster"].split(",").length, 3);
+        const c = sts("prod-etcd").spec.template.spec.containers[0];
+        assert.equal(c.args.find((a: string) => a.startsWith("--initial-cluster=")), undefined);
+        assert.deepEqual(c.env.find((e: any) => e.name === "BOOTSTRAP_CLUSTER").valueFrom, { configMapKeyRef: { name: "etcd-bootstrap", key: "initial-cluster" } });
     });
 
     it("keeps a quorum of 2 of 3 with the PodDisruptionBudget in prod", () => {
@@ -123,6 +128,61 @@ describe("EtcdCluster", () => {
 
     it("sets cpu and memory requests and limits on every container", () => {
         assert.deepEqual(containersWithoutLimits(rec), []);
+    });
+
+    it("starts each member through the start script in the etcd image, with busybox's shell and the root password", () => {
+        const pod = sts("prod-etcd").spec.template.spec;
+        assert.deepEqual(pod.initContainers.map((i: any) => i.name), ["copy-shell"]);
+        const c = pod.containers[0];
+        assert.deepEqual(c.command.slice(0, 3), ["/shell/busybox", "sh", "-ec"]);
+        assert.match(c.command[3], /--initial-cluster-state=new/);
+        assert.match(c.command[3], /member add "\$POD_NAME" --peer-urls="\$self"/);
+        assert.match(c.command[3], /--initial-cluster-state=existing/);
+        assert.equal(c.command[4], "etcd-start");
+        assert.deepEqual(c.env.find((e: any) => e.name === "ROOT_PASSWORD").valueFrom, { secretKeyRef: { name: "etcd-root-password", key: "password" } });
+        assert.equal(c.args.find((a: string) => a.startsWith("--initial-cluster-state")), undefined);
+    });
+
+    it("renders the same pod template for 3 and 5 members, so a scale rolls no running member", () => {
+        assert.equal(sts("five-etcd").spec.replicas, 5);
+        // the server TLS Secret is auto-named after each cluster's Pulumi name: the one difference
+        const norm = (n: string) => JSON.parse(JSON.stringify(sts(n).spec.template).replace(new RegExp(`${n}-server-tls-[0-9a-f]+`, "g"), "SERVER-TLS"));
+        assert.deepEqual(norm("five-etcd"), norm("prod-etcd"));
+        assert.equal(rec.one("kubernetes:core/v1:ConfigMap", "five-etcd-bootstrap").inputs.data["initial-cluster"].split(",").length, 5);
+    });
+
+    it("deletes a scaled-away member's PVC and keeps every PVC when the StatefulSet is deleted", () => {
+        assert.deepEqual(sts("prod-etcd").spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Delete" });
+    });
+
+    it("removes members at or above the declared count with a Job that carries the count", () => {
+        for (const [n, count] of [["prod-etcd", "3"], ["five-etcd", "5"]]) {
+            const job = rec.one("kubernetes:batch/v1:Job", `${n}-remove-members`).inputs;
+            assert.equal(job.metadata.name, "etcd-remove-members");
+            const c = job.spec.template.spec.containers[0];
+            assert.equal(c.env.find((e: any) => e.name === "REPLICAS").value, count);
+            assert.match(c.command[3], /member remove "\$id"/);
+        }
+    });
+
+    it("keeps snapshots on the PVC only unless an object store is given", () => {
+        const spec = rec.one("kubernetes:batch/v1:CronJob", "prod-etcd-backup").inputs.spec.jobTemplate.spec.template.spec;
+        assert.deepEqual(spec.containers.map((c: any) => c.name), ["snapshot"]);
+        assert.equal(rec.named("prod-etcd-backup-bucket").length, 0);
+    });
+
+    it("with an object store, claims a bucket and uploads each snapshot after taking it", () => {
+        const obc = rec.one("kubernetes:objectbucket.io/v1alpha1:ObjectBucketClaim", "s3-etcd-backup-bucket").inputs;
+        assert.deepEqual([obc.metadata.name, obc.metadata.namespace, obc.spec.storageClassName], ["etcd-backups", "etcd-s3", "ceph-bucket"]);
+        const spec = rec.one("kubernetes:batch/v1:CronJob", "s3-etcd-backup").inputs.spec.jobTemplate.spec.template.spec;
+        assert.deepEqual(spec.initContainers.map((c: any) => c.name), ["copy-shell", "snapshot"]);
+        const up = spec.containers[0];
+        assert.deepEqual([up.name, up.image], ["upload", "docker.io/amazon/aws-cli:2.38.4"]);
+        const env = Object.fromEntries(up.env.map((e: any) => [e.name, e.valueFrom?.configMapKeyRef?.name ?? e.valueFrom?.secretKeyRef?.name ?? e.value]));
+        assert.deepEqual(env, { BUCKET_HOST: "etcd-backups", BUCKET_PORT: "etcd-backups", BUCKET_NAME: "etcd-backups", AWS_ACCESS_KEY_ID: "etcd-backups", AWS_SECRET_ACCESS_KEY: "etcd-backups", AWS_DEFAULT_REGION: "us-east-1", HOME: "/tmp" });
+        assert.match(up.command[2], /s3 cp "\$snap" "s3:\/\/\$\{BUCKET_NAME\}\/etcd\/\$\(basename "\$snap"\)"/);
+        assert.match(up.command[2], /tail -n \+8/);
+        assert.equal(up.securityContext.readOnlyRootFilesystem, true);
     });
 
     it("rejects an even member count naming etcd.replicas", () => {

@@ -7,6 +7,7 @@ import { workloadsSmoke } from "./workloads";
 import { registrySmoke } from "./registry";
 import { metricsServerSmoke } from "./metrics-server";
 import { etcdSmoke } from "./etcd";
+import { etcdLifeSmoke } from "./etcd-life";
 import { servicesSmoke } from "./services";
 import { consoleSmoke } from "./console";
 import { routerSmoke } from "./router";
@@ -22,6 +23,7 @@ export function platformSmoke(): void {
     registrySmoke();
     metricsServerSmoke();
     etcdSmoke();
+    etcdLifeSmoke();
     servicesSmoke();
     consoleSmoke();
     routerSmoke();
