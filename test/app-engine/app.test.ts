@@ -128,6 +128,12 @@ describe("App", () => {
         const canary = rec.one("kubernetes:apps/v1:Deployment", "shop-web-web-canary");
         assert.equal(canary.inputs.spec.template.metadata.labels.track, "canary");
         assert.equal(podSpecOf(canary).containers[0].image, "docker.io/nginxinc/nginx-unprivileged:1.27.2");
+        // two canaries, each track spread over hosts on its own: a lost node leaves one of each
+        assert.equal(canary.inputs.spec.replicas, 2);
+        for (const [name, track] of [["shop-web-web-canary", "canary"], ["shop-web-web", "stable"]]) {
+            const spread = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", name)).topologySpreadConstraints;
+            assert.ok(spread.every((t: any) => t.labelSelector.matchLabels.track === track), name);
+        }
     });
 
     it("injects bindings only as Secret references, never literal values", () => {

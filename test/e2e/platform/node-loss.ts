@@ -2,9 +2,9 @@
  * A worker node lost on the live local stack: its kubelet, containerd, kube-proxy and every
  * container killed at once (scripts/lib/local-cluster.ts `localStopNode`), as a crash or a power
  * loss leaves it. A bounded loop of requests through the router to shop-web, which runs two stable
- * instances and a canary spread over the workers, measures the window in which requests fail: the
- * node controller's grace period (40 s on the local cluster) until it marks the node's pods not
- * ready and their endpoints go. Once the eviction tolerance of app pods has passed (30 s), the
+ * and two canary instances, each track spread over the hosts, measures the window in which
+ * requests fail: the node controller's grace period (40 s on the local cluster) until it marks the
+ * node's pods not ready and their endpoints go. Once the eviction tolerance of app pods has passed (30 s), the
  * Deployments start the lost pods on the other nodes. `localUp` then starts the node again, and the
  * test waits until every platform workload is whole, for the tests after it.
  *
@@ -30,10 +30,11 @@ const LOOP_S = 240;
 
 interface Attempt { at: number; ok: boolean }
 
-function appPods(): { name: string; node: string; ready: boolean; deleting: boolean }[] {
+function appPods(): { name: string; track: string; node: string; ready: boolean; deleting: boolean }[] {
     const items = JSON.parse(mustK(["get", "pods", "-n", APP_NS, "-l", APP_PODS, "-o", "json"])).items as any[];
     return items.map((p) => ({
         name: p.metadata.name,
+        track: p.metadata.labels?.track ?? "",
         node: p.spec.nodeName ?? "",
         ready: (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True"),
         deleting: Boolean(p.metadata.deletionTimestamp),
@@ -75,11 +76,15 @@ export function nodeLossSmoke(): void {
                 ...JSON.parse(mustK(["get", "pods", "-n", "kube-system", "-l", "k8s-app=kube-dns", "-o", "json"])).items,
             ].map((p: any) => p.spec.nodeName as string);
             const before = appPods();
-            assert.ok(before.filter((p) => p.ready).length >= 3, `shop-web should run two stable instances and a canary: ${JSON.stringify(before)}`);
-            // A worker with some of the app's pods, not all of them, and none of the request path's.
+            const tracks = [...new Set(before.map((p) => p.track))].sort();
+            assert.deepEqual(tracks, ["canary", "stable"]);
+            assert.ok(before.filter((p) => p.ready).length >= 4, `shop-web should run two stable and two canary instances: ${JSON.stringify(before)}`);
+            // A worker with some of the app's pods while each track keeps one elsewhere (each track
+            // spreads over hosts), and none of the request path's.
             const workers = LOCAL_NODES.filter((n) => n.role === "worker").map((n) => n.name);
-            const victim = workers.find((w) => before.some((p) => p.node === w) && before.some((p) => p.node !== w) && !pathNodes.includes(w));
-            assert.ok(victim, `no worker holds only some of shop-web's pods (spread over hosts): ${JSON.stringify(before)}`);
+            const victim = workers.find((w) => before.some((p) => p.node === w) && !pathNodes.includes(w) &&
+                tracks.every((tr) => before.some((p) => p.track === tr && p.node !== w)));
+            assert.ok(victim, `no worker can be lost with one pod of each track left elsewhere: ${JSON.stringify(before)}`);
             for (let i = 0; i < 10; i++) {
                 assert.ok(request(ip), "shop-web does not answer through the router before the node loss");
             }
