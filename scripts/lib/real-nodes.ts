@@ -6,7 +6,7 @@
  * Every node also gets a mount namespace of its own (a "holder" process keeps it), in which the
  * paths a node owns are bind-mounted from the node's folder: /etc/cni/net.d, /opt/cni/bin,
  * /run/flannel, /var/lib/kubelet, /var/lib/containerd, /run/containerd, /var/log/pods,
- * /var/log/containers and /run/nri. So the platform's DaemonSets use their usual hostPaths on every node, the
+ * /var/log/containers, /run/nri and /var/lib/cni. So the platform's DaemonSets use their usual hostPaths on every node, the
  * nodes do not see each other's files, and nothing of a node stays mounted once its processes end.
  *
  * Each node's daemons run in a cgroup of their own (`cc-<node>/system` in every hierarchy), and its
@@ -43,6 +43,9 @@ export const NODE_PRIVATE_PATHS = [
     "/run/containerd", "/var/log/pods", "/var/log/containers", "/run/nri",
     // containerd's registry config (its CRI config_path): the platform's node trust writes here.
     "/etc/containerd/certs.d",
+    // host-local IPAM's reservations (the Flannel CNI's): shared with the host, a killed node's pods
+    // were never released and filled a node's range over many runs (no IP addresses available).
+    "/var/lib/cni",
 ] as const;
 
 /**
