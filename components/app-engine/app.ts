@@ -16,12 +16,15 @@ import { RouteSpec, renderIngressSpec } from "./app-router";
 import { TRACK_LABEL, splitFallbackAnnotations } from "./router-config";
 import { processRoutes, trackServiceNames } from "./traffic-split";
 import { AppBinding, BINDING_ROOT, bindingEnvVars, bindingProjectedVolume } from "./bindings";
-import { TMP_MOUNT, TMP_VOLUME, containerResources, WorkloadFootprint, restrictedContainerSecurityContext, restrictedPodSecurityContext, singleCheckProbes, topologySpread } from "./workload";
+import { TMP_MOUNT, TMP_VOLUME, containerResources, WorkloadFootprint, restrictedContainerSecurityContext, restrictedPodSecurityContext, singleCheckProbes, topologySpread, nodeLossTolerations } from "./workload";
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
 type ProbeSpec = NonNullable<ProcessSpec["health"]["readiness"]>;
+
+/** Instances of an app's canary track. */
+export const CANARY_REPLICAS = 2;
 
 /**
  * Probes of a process. Declared checks win; a web process without any gets an HTTP readiness check
@@ -242,7 +245,9 @@ export class App extends pulumi.ComponentResource {
                         metadata: { labels: { ...labels, [TRACK_LABEL]: track }, annotations },
                         spec: {
                             ...podBase,
-                            topologySpreadConstraints: topologySpread(env, selector),
+                            // each track spreads its own pods: a lost node leaves one of each
+                            topologySpreadConstraints: topologySpread(env, { ...selector, [TRACK_LABEL]: track }),
+                            tolerations: nodeLossTolerations(),
                             containers: [container(pname, img, p, res, { env: env_, ports, ...probes })],
                         },
                     },
@@ -253,8 +258,10 @@ export class App extends pulumi.ComponentResource {
         this.deployments[pname] = deploymentFor("stable", image, bounds.autoscale ? undefined : bounds.min);
         this.footprint.push({ module: "app-runtime", name: `${app.name}-${pname}`, replicas: bounds.min, containers: [res], team: app.team });
         if (canary) {
-            deploymentFor("canary", mirrorImage(canary.image, args.imageMirror), env === "prod" || env === "staging" ? 2 : 1);
-            this.footprint.push({ module: "app-runtime", name: `${app.name}-${pname}-canary`, replicas: 1, containers: [res], team: app.team });
+            // Two, in every environment: one canary alone would leave its share of the traffic without
+            // an answer until it is started elsewhere, when its node is lost (test/e2e/platform/node-loss.ts).
+            deploymentFor("canary", mirrorImage(canary.image, args.imageMirror), CANARY_REPLICAS);
+            this.footprint.push({ module: "app-runtime", name: `${app.name}-${pname}-canary`, replicas: CANARY_REPLICAS, containers: [res], team: app.team });
         }
 
         if (bounds.autoscale) {

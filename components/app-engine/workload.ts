@@ -102,19 +102,33 @@ export function haAffinity(env: Environment, selector: Record<string, string>): 
 }
 
 /**
- * Topology spread for app pods in prod: spread over zones and hosts, but schedule anyway when
- * the cluster has a single zone (so a small prod cluster still runs).
+ * Topology spread for app pods: over hosts in every environment, so an app of two or more
+ * instances keeps one when a node is lost; over zones too in staging and prod. Both schedule
+ * anyway when they cannot be met (a one-node or one-zone cluster still runs).
  */
 export function topologySpread(env: Environment, selector: Record<string, string>): PodSpec["topologySpreadConstraints"] {
     // Staging runs prod's shape so the availability rules are exercised before promotion.
-    if (env !== "prod" && env !== "staging") {
-        return undefined;
-    }
-    return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+    const keys = env === "prod" || env === "staging" ? ["topology.kubernetes.io/zone", "kubernetes.io/hostname"] : ["kubernetes.io/hostname"];
+    return keys.map((topologyKey) => ({
         maxSkew: 1,
         topologyKey,
         whenUnsatisfiable: "ScheduleAnyway",
         labelSelector: { matchLabels: selector },
+    }));
+}
+
+/**
+ * Seconds an app's pod stays bound to a node that stopped answering before Kubernetes evicts it
+ * and its Deployment starts it elsewhere (Kubernetes' own default is 300). An app pod is
+ * stateless, so a lost node's apps move about 40 s (the node controller's grace period) + 30 s
+ * after it stops.
+ */
+export const APP_NODE_LOSS_SECONDS = 30;
+
+/** An app pod's tolerations of the unreachable and not-ready taints, for APP_NODE_LOSS_SECONDS. */
+export function nodeLossTolerations(): k8s.types.input.core.v1.Toleration[] {
+    return ["node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready"].map((key) => ({
+        key, operator: "Exists", effect: "NoExecute", tolerationSeconds: APP_NODE_LOSS_SECONDS,
     }));
 }
 

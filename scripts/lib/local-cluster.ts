@@ -309,6 +309,18 @@ async function removeLeftovers(): Promise<void> {
     undoHostChanges();
 }
 
+/**
+ * Stops one node of the running local cluster as a crash would leave it: its kubelet, containerd,
+ * kube-proxy and every container killed, its cgroups gone; the control plane and the other nodes
+ * run on. `localUp` starts it again (it starts whatever node is not running).
+ */
+export async function localStopNode(name: string): Promise<void> {
+    if (!LOCAL_NODES.some((n) => n.name === name)) {
+        throw new Error(`no local node is named "${name}": the nodes are ${LOCAL_NODES.map((n) => n.name).join(", ")}`);
+    }
+    await stopNode(DAEMONS, name);
+}
+
 /** Stops the local cluster and removes its data and everything it made on the host. */
 export async function localDown(): Promise<void> {
     await stopDaemon(DAEMONS, "registry");

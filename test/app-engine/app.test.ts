@@ -128,6 +128,12 @@ describe("App", () => {
         const canary = rec.one("kubernetes:apps/v1:Deployment", "shop-web-web-canary");
         assert.equal(canary.inputs.spec.template.metadata.labels.track, "canary");
         assert.equal(podSpecOf(canary).containers[0].image, "docker.io/nginxinc/nginx-unprivileged:1.27.2");
+        // two canaries, each track spread over hosts on its own: a lost node leaves one of each
+        assert.equal(canary.inputs.spec.replicas, 2);
+        for (const [name, track] of [["shop-web-web-canary", "canary"], ["shop-web-web", "stable"]]) {
+            const spread = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", name)).topologySpreadConstraints;
+            assert.ok(spread.every((t: any) => t.labelSelector.matchLabels.track === track), name);
+        }
     });
 
     it("injects bindings only as Secret references, never literal values", () => {
@@ -173,6 +179,13 @@ describe("App", () => {
         assert.deepEqual(pod.topologySpreadConstraints.map((t: any) => t.topologyKey), ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
     });
 
+    it("leaves a lost node after 30 s: tolerates the unreachable and not-ready taints no longer", () => {
+        const pod = podSpecOf(rec.one("kubernetes:apps/v1:Deployment", "shop-web-web"));
+        assert.deepEqual(pod.tolerations.map((t: any) => `${t.key}:${t.effect}:${t.tolerationSeconds}`), [
+            "node.kubernetes.io/unreachable:NoExecute:30", "node.kubernetes.io/not-ready:NoExecute:30",
+        ]);
+    });
+
     it("labels everything with app.kubernetes.io labels and pulls with a registry secret", () => {
         const d = rec.one("kubernetes:apps/v1:Deployment", "shop-web-web");
         const l = d.inputs.metadata.labels;
@@ -202,6 +215,17 @@ describe("App", () => {
 });
 
 describe("App pure helpers", () => {
+    it("spread every environment's app pods over hosts, and over zones in staging and prod", async () => {
+        const { topologySpread } = await import("../../components/app-engine/workload");
+        const keys = (env: "local" | "dev" | "staging" | "prod") => (topologySpread(env, { app: "a" }) as any[]).map((t) => `${t.topologyKey}:${t.whenUnsatisfiable}`);
+        for (const env of ["local", "dev"] as const) {
+            assert.deepEqual(keys(env), ["kubernetes.io/hostname:ScheduleAnyway"], env);
+        }
+        for (const env of ["staging", "prod"] as const) {
+            assert.deepEqual(keys(env), ["topology.kubernetes.io/zone:ScheduleAnyway", "kubernetes.io/hostname:ScheduleAnyway"], env);
+        }
+    });
+
     it("prefixes binding env names safely", async () => {
         const m = await import("../../components/app-engine/bindings");
         assert.equal(m.bindingEnvPrefix("orders-db"), "ORDERS_DB");

@@ -15,6 +15,7 @@ import { metricsSmoke } from "./metrics";
 import { codeCenterSmoke } from "./code-center";
 import { telemetrySmoke } from "./telemetry";
 import { admissionSmoke } from "./admission";
+import { nodeLossSmoke } from "./node-loss";
 
 /** Registers every component's smoke tests, in this order. */
 export function platformSmoke(): void {
@@ -30,4 +31,6 @@ export function platformSmoke(): void {
     codeCenterSmoke();
     telemetrySmoke();
     admissionSmoke();
+    // last: it stops a node and moves pods
+    nodeLossSmoke();
 }
