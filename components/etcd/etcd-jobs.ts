@@ -70,7 +70,7 @@ export interface EtcdctlAccess {
 }
 
 /** etcdctl's endpoints and client certificate, and the root password, as environment. */
-export function clientEnv(a: EtcdctlAccess): EnvVar[] {
+function clientEnv(a: EtcdctlAccess): EnvVar[] {
     return [
         // a new pod's first packets may wait on the network-policy agent learning its IP: the
         // default 2 s dial gives up before that on a busy node
@@ -84,13 +84,25 @@ export function clientEnv(a: EtcdctlAccess): EnvVar[] {
 }
 
 /** The client TLS Secret's mount and volume. */
-export const clientMount = { name: "client-tls", mountPath: "/etc/etcd/client", readOnly: true };
-export const clientVolume = (a: EtcdctlAccess) => ({ name: "client-tls", secret: { secretName: a.clientTlsSecretName, defaultMode: 0o440 } });
+const clientMount = { name: "client-tls", mountPath: "/etc/etcd/client", readOnly: true };
+const clientVolume = (a: EtcdctlAccess) => ({ name: "client-tls", secret: { secretName: a.clientTlsSecretName, defaultMode: 0o440 } });
 
-/** The Job that creates the root user and turns auth on once the members are up. */
-export function enableAuthJobSpec(a: EtcdctlAccess, images: ScriptImages, labels: Record<string, string>): k8s.types.input.batch.v1.JobSpec {
+/** Options of `scriptJobSpec`. */
+export interface ScriptJob {
+    /** Container name. */
+    name: string;
+    /** The shell script it runs (with ETCDCTL_* and ROOT_PASSWORD set). */
+    script: string;
+    /** Retries before the Job fails. */
+    backoffLimit: number;
+    /** Environment beyond the client's. @default none */
+    env?: EnvVar[];
+}
+
+/** A Job that runs one script once in the etcd image, as root with the client certificate. */
+export function scriptJobSpec(j: ScriptJob, a: EtcdctlAccess, images: ScriptImages, labels: Record<string, string>): k8s.types.input.batch.v1.JobSpec {
     return {
-        backoffLimit: 10,
+        backoffLimit: j.backoffLimit,
         template: {
             metadata: { labels },
             spec: {
@@ -98,10 +110,10 @@ export function enableAuthJobSpec(a: EtcdctlAccess, images: ScriptImages, labels
                 securityContext: ETCD_POD_SECURITY,
                 initContainers: [copyShell(images.busybox)],
                 containers: [{
-                    name: "enable-auth",
+                    name: j.name,
                     image: images.etcd,
-                    command: shellCommand(enableAuthScript()),
-                    env: clientEnv(a),
+                    command: shellCommand(j.script),
+                    env: [...clientEnv(a), ...(j.env ?? [])],
                     resources: toK8s(jobResources),
                     securityContext: ETCD_CONTAINER_SECURITY,
                     volumeMounts: [clientMount, shellMount],
@@ -110,6 +122,11 @@ export function enableAuthJobSpec(a: EtcdctlAccess, images: ScriptImages, labels
             },
         },
     };
+}
+
+/** The Job that creates the root user and turns auth on once the members are up. */
+export function enableAuthJobSpec(a: EtcdctlAccess, images: ScriptImages, labels: Record<string, string>): k8s.types.input.batch.v1.JobSpec {
+    return scriptJobSpec({ name: "enable-auth", script: enableAuthScript(), backoffLimit: 10 }, a, images, labels);
 }
 
 /** Options of `backupCronJobSpec`. */

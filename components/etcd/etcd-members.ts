@@ -15,8 +15,7 @@ import { toK8s } from "../core/resources";
 import { ETCD_PORTS, EtcdTopology, etcdFlags } from "./etcd-config";
 import { MEMBER_DATA_DIR, MEMBER_TLS_DIR, memberStartScript, removeMembersScript } from "./etcd-membership";
 import {
-    ETCD_CONTAINER_SECURITY, ETCD_POD_SECURITY, EtcdctlAccess, ScriptImages, clientEnv, clientMount, clientVolume, copyShell,
-    jobResources, shellCommand, shellMount, shellVolume,
+    ETCD_CONTAINER_SECURITY, ETCD_POD_SECURITY, EtcdctlAccess, ScriptImages, copyShell, scriptJobSpec, shellCommand, shellMount, shellVolume,
 } from "./etcd-jobs";
 
 /** Key of the bootstrap ConfigMap that holds `initialCluster(topology)`. */
@@ -121,25 +120,5 @@ export function memberStatefulSetSpec(t: EtcdTopology, serviceName: pulumi.Input
  * count, so a changed count replaces (re-runs) it; `EtcdCluster` runs it after the StatefulSet.
  */
 export function removeMembersJobSpec(t: EtcdTopology, a: EtcdctlAccess, images: ScriptImages, labels: Record<string, string>): k8s.types.input.batch.v1.JobSpec {
-    return {
-        backoffLimit: 6,
-        template: {
-            metadata: { labels },
-            spec: {
-                restartPolicy: "OnFailure",
-                securityContext: ETCD_POD_SECURITY,
-                initContainers: [copyShell(images.busybox)],
-                containers: [{
-                    name: "remove-members",
-                    image: images.etcd,
-                    command: shellCommand(removeMembersScript(t)),
-                    env: [...clientEnv(a), { name: "REPLICAS", value: `${t.replicas}` }],
-                    resources: toK8s(jobResources),
-                    securityContext: ETCD_CONTAINER_SECURITY,
-                    volumeMounts: [clientMount, shellMount],
-                }],
-                volumes: [clientVolume(a), shellVolume],
-            },
-        },
-    };
+    return scriptJobSpec({ name: "remove-members", script: removeMembersScript(t), backoffLimit: 6, env: [{ name: "REPLICAS", value: `${t.replicas}` }] }, a, images, labels);
 }
